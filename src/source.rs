@@ -1,0 +1,73 @@
+//! Source files and byte spans: the one place that turns a byte offset into a line and column.
+//! It owns no parsing and knows nothing of SEG; parsers hand it text, reporters ask it for places.
+
+use std::path::PathBuf;
+
+/// A byte range in a decoded source text (UTF-8 offsets).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Span {
+    pub offset: usize,
+    pub len: usize,
+}
+
+impl Span {
+    pub fn new(offset: usize, len: usize) -> Self {
+        Span { offset, len }
+    }
+
+    /// The span from `start` to `end` (exclusive), saturating when reversed.
+    pub fn between(start: usize, end: usize) -> Self {
+        Span { offset: start, len: end.saturating_sub(start) }
+    }
+
+    pub fn end(&self) -> usize {
+        self.offset + self.len
+    }
+}
+
+impl From<Span> for miette::SourceSpan {
+    fn from(s: Span) -> Self {
+        (s.offset, s.len).into()
+    }
+}
+
+/// One decoded input file. `display` is the path as the user should see it.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub display: String,
+    pub text: String,
+}
+
+impl SourceFile {
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let before = &self.text[..offset];
+        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = before[line_start..].chars().count() + 1;
+        (line, col)
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_not_bytes() {
+        let f = SourceFile { path: "x".into(), display: "x".into(), text: "ab\ncé d\n".into() };
+        assert_eq!(f.line_col(0), (1, 1));
+        assert_eq!(f.line_col(3), (2, 1));
+        // 'd' is after "cé " (c=1 byte, é=2 bytes, space=1): byte 7, column 4
+        assert_eq!(f.line_col(7), (2, 4));
+    }
+}
