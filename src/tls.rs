@@ -22,14 +22,8 @@ pub enum Protocol {
 }
 
 impl Protocol {
-    pub const ALL: [Protocol; 6] = [
-        Protocol::Ssl2,
-        Protocol::Ssl3,
-        Protocol::Tls10,
-        Protocol::Tls11,
-        Protocol::Tls12,
-        Protocol::Tls13,
-    ];
+    pub const ALL: [Protocol; 6] =
+        [Protocol::Ssl2, Protocol::Ssl3, Protocol::Tls10, Protocol::Tls11, Protocol::Tls12, Protocol::Tls13];
 
     /// The display and JSON name: `SSLv3`, `TLSv1.2`.
     pub fn name(self) -> &'static str {
@@ -109,9 +103,7 @@ impl Strength {
             "High" => Some(Strength::High),
             "Medium" => Some(Strength::Medium),
             "Low" => Some(Strength::Low),
-            "InsecureCompatibility" | "Insecure Compatibility" => {
-                Some(Strength::InsecureCompatibility)
-            }
+            "InsecureCompatibility" | "Insecure Compatibility" => Some(Strength::InsecureCompatibility),
             _ => None,
         }
     }

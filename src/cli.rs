@@ -1,0 +1,318 @@
+//! The command line (spec section 5), declared with clap derive. Help text is written for the
+//! mail administrator reading it; parsing of values happens here, behaviour elsewhere.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "seglint",
+    version,
+    about = "Version-aware TLS linter for Trustwave MailMarshal / SEG configuration exports",
+    long_about = "seglint reads exported Trustwave MailMarshal / SEG (Secure Email Gateway) configurations, \
+works out which TLS protocols, cipher floors and client certificates are really in force on each \
+server and direction once that product version's defaults are applied, and reports what is wrong.\n\n\
+Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 usage or configuration \
+error; 3 an input could not be read or is invalid. When several apply, the highest wins.",
+    after_help = "Examples:\n  seglint check exports/contoso.xml\n  seglint check -r exports/ --format json -o report.json\n  seglint explain exports/contoso/\n  seglint rules SEG102"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Lint arrays; the exit code gates CI.
+    Check(CheckArgs),
+    /// Report what an upgrade (or downgrade) changes, and the settings to apply on the target.
+    Migrate(MigrateArgs),
+    /// Show the effective posture of one array: each value, its evidence and where it came from.
+    Explain(ExplainArgs),
+    /// List the rules, or print one rule's documentation.
+    Rules(RulesArgs),
+    /// Compare two versions of one array: posture changes, findings introduced and resolved.
+    Diff(DiffArgs),
+    /// Write a commented starter seglint.toml in the current directory.
+    Init(InitArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(CompletionsArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// Replace an existing seglint.toml.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Args, Debug)]
+#[command(
+    after_help = "Example (in a pull request):\n  git show origin/main:exports/contoso.xml > /tmp/base.xml\n  seglint diff /tmp/base.xml exports/contoso.xml --format markdown"
+)]
+pub struct DiffArgs {
+    /// The array before the change (an XML export or an array directory).
+    #[arg(value_name = "BASE")]
+    pub base: PathBuf,
+
+    /// The array after the change.
+    #[arg(value_name = "HEAD")]
+    pub head: PathBuf,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = MigrateFormat::Human)]
+    pub format: MigrateFormat,
+
+    /// Write to FILE (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit 1 when a finding the change introduces is at or above this severity.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
+
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct Common {
+    /// Read policy from FILE instead of the nearest seglint.toml (current directory or above).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Product version to assume, overriding the export's productVersion (e.g. 8.2.1, v7.3.5, 10.0.1.77).
+    #[arg(long, value_name = "VERSION", value_parser = parse_version)]
+    pub seg_version: Option<semver::Version>,
+
+    /// Read the version table, settings and rule catalog from DIR (versions.toml, settings.toml,
+    /// catalog.toml; a file DIR lacks keeps the built-in one).
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+
+    /// Judge certificate dates at this day instead of today (YYYY-MM-DD), for reproducible runs.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_now)]
+    pub now: Option<time::OffsetDateTime>,
+
+    /// When to colour the output. NO_COLOR in the environment means never, unless `always`.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// Print only the findings (no headers or summary).
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Also list the elements and attributes of the export that seglint ignored.
+    #[arg(short, long)]
+    pub verbose: bool,
+
+    /// Refuse input files larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 256 * 1024 * 1024)]
+    pub max_input_size: u64,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// Arrays to check: an XML export, or a directory holding one XML export plus its .reg and
+    /// .settings files.
+    #[arg(required = true, value_name = "ARRAY")]
+    pub arrays: Vec<PathBuf>,
+
+    /// Search each directory argument for array directories at any depth (a directory holding
+    /// an *.xml file is an array), to audit a fleet.
+    #[arg(short, long)]
+    pub recursive: bool,
+
+    /// Output format: human diagnostics, JSON (seglint/report/v1), SARIF 2.1.0, GitHub
+    /// workflow annotations, JUnit XML, or a Markdown summary.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Write the report to FILE (atomically: a crash never leaves half a report) instead of
+    /// standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit 1 when a finding is at or above this severity; `never` always exits 0 on findings.
+    /// Default: seglint.toml's fail-on, else error.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
+
+    /// Report this rule (code or name) as an error. Wins over seglint.toml.
+    #[arg(long, value_name = "RULE")]
+    pub deny: Vec<String>,
+
+    /// Report this rule as a warning. Wins over seglint.toml.
+    #[arg(long, value_name = "RULE")]
+    pub warn: Vec<String>,
+
+    /// Do not report this rule. Wins over seglint.toml.
+    #[arg(long, value_name = "RULE")]
+    pub allow: Vec<String>,
+
+    /// Only findings not recorded in this baseline fail; fixed ones are listed.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record today's findings in FILE as a baseline (the report is still printed).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Args, Debug)]
+#[command(
+    after_help = "Examples:\n  seglint migrate --to 10.1.0 testdata/versions/7.2.3\n  seglint migrate --to 8.2.1 --goal recommended --emit-settings upgrade.reg exports/contoso/\n  seglint migrate --from 7.3.0 --to 7.3.5 --format markdown -o ticket.md exports/contoso.xml"
+)]
+pub struct MigrateArgs {
+    /// Arrays to report on: an XML export, or a directory holding one plus its .reg and .settings files.
+    #[arg(required = true, value_name = "ARRAY")]
+    pub arrays: Vec<PathBuf>,
+
+    /// The version to upgrade (or downgrade) to, e.g. 10.1.0 or 8.2.1.5620.
+    #[arg(long, value_name = "VERSION", value_parser = parse_version)]
+    pub to: semver::Version,
+
+    /// The version the array runs now; default: the export's productVersion (or --seg-version).
+    #[arg(long, value_name = "VERSION", value_parser = parse_version)]
+    pub from: Option<semver::Version>,
+
+    /// What the settings to apply aim at: keep today's effective protocols, or reach the
+    /// recommended posture (TLSv1.2 and later only, at least Medium, no stale TLSCipherList,
+    /// a CA-issued certificate offered by every server).
+    #[arg(long, value_enum, default_value_t = GoalArg::Keep)]
+    pub goal: GoalArg,
+
+    /// Write the settings to apply to FILE, ready to import: a .reg file as regedit writes it
+    /// (7.x / 8.x targets) or an Advanced Settings list (10.x targets). One array only.
+    #[arg(long, value_name = "FILE")]
+    pub emit_settings: Option<PathBuf>,
+
+    /// Let --emit-settings replace an existing file.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Output format: a before/after table and items, JSON (seglint/migration/v1), or Markdown
+    /// for a change ticket.
+    #[arg(long, value_enum, default_value_t = MigrateFormat::Human)]
+    pub format: MigrateFormat,
+
+    /// Write the report to FILE (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit 1 when an item is at or above this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Error, value_name = "SEVERITY")]
+    pub fail_on: FailOn,
+
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GoalArg {
+    Keep,
+    Recommended,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MigrateFormat {
+    Human,
+    Json,
+    Markdown,
+}
+
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// The array: an XML export, or a directory holding one plus its .reg and .settings files.
+    #[arg(value_name = "ARRAY")]
+    pub array: PathBuf,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Human)]
+    pub format: ExplainFormat,
+
+    /// Write to FILE (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Args, Debug)]
+pub struct RulesArgs {
+    /// A rule code (SEG102) or name (sslv3-enabled) to document; omit to list every rule.
+    #[arg(value_name = "CODE|NAME")]
+    pub rule: Option<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Human)]
+    pub format: ExplainFormat,
+
+    /// Read the rule catalog from DIR/catalog.toml.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+    Sarif,
+    Github,
+    Junit,
+    Markdown,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExplainFormat {
+    Human,
+    Json,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+impl FailOn {
+    pub fn threshold(self) -> Option<crate::finding::Severity> {
+        use crate::finding::Severity;
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Never => None,
+        }
+    }
+}
+
+fn parse_version(s: &str) -> Result<semver::Version, String> {
+    crate::version::parse(s).map_err(|e| format!("{e}; {}", crate::version::ACCEPTED_FORMS))
+}
+
+fn parse_now(s: &str) -> Result<time::OffsetDateTime, String> {
+    let date = time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]"))
+        .map_err(|_| format!("`{s}` is not a date; write YYYY-MM-DD, e.g. 2026-11-28"))?;
+    Ok(date.midnight().assume_utc())
+}

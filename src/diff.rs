@@ -1,0 +1,180 @@
+//! `seglint diff BASE HEAD`: two versions of one array (the export before and after a pull
+//! request): the change in effective posture per server and direction, and the findings the
+//! change introduces and resolves. Findings match by fingerprint without the array's path.
+
+use crate::finding::{Direction, Finding};
+use crate::knowledge::Knowledge;
+use crate::model::Array;
+use crate::posture::{DirectionPosture, Posture};
+use crate::tls::{Protocol, Strength};
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct State {
+    pub tls_enabled: bool,
+    pub protocols: Vec<Protocol>,
+    pub cipher_floor: Option<Strength>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cipher_list: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offer_client_certificate: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Change {
+    pub server: Option<String>,
+    pub direction: Direction,
+    pub before: Option<State>,
+    pub after: Option<State>,
+}
+
+pub struct Diff<'a> {
+    pub changes: Vec<Change>,
+    pub introduced: Vec<&'a Finding>,
+    pub resolved: Vec<&'a Finding>,
+}
+
+fn state(d: &DirectionPosture) -> State {
+    State {
+        tls_enabled: d.tls_enabled.value,
+        protocols: d.effective(),
+        cipher_floor: d.cipher_floor.as_ref().map(|f| f.value),
+        cipher_list: d.cipher_list.as_ref().map(|l| l.value.clone()),
+        offer_client_certificate: d.offer_client_certificate.as_ref().map(|o| o.value),
+    }
+}
+
+/// The finding's identity within an array, whatever the array's path.
+fn key(f: &Finding) -> (String, Option<String>, Option<Direction>, Option<String>) {
+    (
+        f.code.to_string(),
+        f.server.as_ref().map(|s| s.to_ascii_lowercase()),
+        f.direction,
+        f.setting.as_ref().map(|s| s.to_ascii_lowercase()),
+    )
+}
+
+pub fn diff<'a>(base: (&Array, &Posture<'_>, &'a [Finding]), head: (&Array, &Posture<'_>, &'a [Finding])) -> Diff<'a> {
+    let mut changes = Vec::new();
+    let before = state(&base.1.outbound);
+    let after = state(&head.1.outbound);
+    if before != after {
+        changes.push(Change { server: None, direction: Direction::Outbound, before: Some(before), after: Some(after) });
+    }
+    let mut servers: Vec<String> = base.0.servers.iter().map(|s| s.name.clone()).collect();
+    for s in &head.0.servers {
+        if !servers.iter().any(|n| n.eq_ignore_ascii_case(&s.name)) {
+            servers.push(s.name.clone());
+        }
+    }
+    for s in servers {
+        let b = base.1.inbound_of(&s).map(state);
+        let a = head.1.inbound_of(&s).map(state);
+        if b != a {
+            changes.push(Change { server: Some(s), direction: Direction::Inbound, before: b, after: a });
+        }
+    }
+    let base_keys: Vec<_> = base.2.iter().filter(|f| f.suppressed.is_none()).map(key).collect();
+    let head_keys: Vec<_> = head.2.iter().filter(|f| f.suppressed.is_none()).map(key).collect();
+    Diff {
+        changes,
+        introduced: head.2.iter().filter(|f| f.suppressed.is_none() && !base_keys.contains(&key(f))).collect(),
+        resolved: base.2.iter().filter(|f| f.suppressed.is_none() && !head_keys.contains(&key(f))).collect(),
+    }
+}
+
+fn describe(s: &Option<State>) -> String {
+    match s {
+        None => "(no such server)".into(),
+        Some(s) if !s.tls_enabled => "TLS off".into(),
+        Some(s) => {
+            let p = if s.protocols.is_empty() {
+                "none".to_string()
+            } else {
+                s.protocols.iter().map(|p| p.name()).collect::<Vec<_>>().join(", ")
+            };
+            let mut out = format!("{p} | floor {}", s.cipher_floor.map_or("unknown".to_string(), |f| f.to_string()));
+            if let Some(l) = &s.cipher_list {
+                out.push_str(&format!(" | TLSCipherList {l}"));
+            }
+            if s.offer_client_certificate == Some(false) {
+                out.push_str(" | client certificate not offered");
+            }
+            out
+        }
+    }
+}
+
+fn scope(c: &Change) -> String {
+    match &c.server {
+        None => "outbound (every server)".into(),
+        Some(s) => format!("inbound {s}"),
+    }
+}
+
+pub fn human(d: &Diff<'_>, base: &str, head: &str) -> String {
+    let mut out = format!("seglint diff {base} → {head}\n\n");
+    if d.changes.is_empty() {
+        out.push_str("effective posture: unchanged\n");
+    } else {
+        out.push_str("effective posture:\n");
+        for c in &d.changes {
+            out.push_str(&format!(
+                "  {:<24} {}\n  {:<24} → {}\n",
+                scope(c),
+                describe(&c.before),
+                "",
+                describe(&c.after)
+            ));
+        }
+    }
+    for (title, list) in [("introduced", &d.introduced), ("resolved", &d.resolved)] {
+        out.push_str(&format!("\nfindings {title}: {}\n", list.len()));
+        for f in list.iter() {
+            out.push_str(&format!("  {:<7} {} {}: {}\n", f.severity.name(), f.code, f.name, f.message));
+        }
+    }
+    out
+}
+
+pub fn markdown(d: &Diff<'_>, base: &str, head: &str) -> String {
+    let mut out = format!("## seglint diff: `{base}` → `{head}`\n\n");
+    if d.changes.is_empty() {
+        out.push_str("Effective posture unchanged.\n");
+    } else {
+        out.push_str("| scope | before | after |\n|---|---|---|\n");
+        for c in &d.changes {
+            out.push_str(&format!(
+                "| {} | {} | {} |\n",
+                scope(c),
+                describe(&c.before).replace('|', "\\|"),
+                describe(&c.after).replace('|', "\\|")
+            ));
+        }
+    }
+    for (title, list) in [("Introduced", &d.introduced), ("Resolved", &d.resolved)] {
+        out.push_str(&format!("\n### {title} findings ({})\n\n", list.len()));
+        for f in list.iter() {
+            out.push_str(&format!(
+                "- **{}** `{}` {}: {}\n",
+                f.severity.name(),
+                f.code,
+                f.name,
+                f.message.replace('|', "\\|")
+            ));
+        }
+    }
+    out
+}
+
+pub fn json(d: &Diff<'_>, base: (&str, &Array), head: (&str, &Array), k: &Knowledge) -> String {
+    let out = serde_json::json!({
+        "schema": "seglint/diff/v1",
+        "base": base.0,
+        "head": head.0,
+        "postures": d.changes,
+        "introduced": d.introduced.iter().map(|f| crate::report::json::finding_value(f, Some(head.1), k)).collect::<Vec<_>>(),
+        "resolved": d.resolved.iter().map(|f| crate::report::json::finding_value(f, Some(base.1), k)).collect::<Vec<_>>(),
+    });
+    format!("{}\n", serde_json::to_string_pretty(&out).unwrap_or_default())
+}

@@ -1,0 +1,238 @@
+//! Finds the files of each array argument (a file, a directory, or with `--recursive` a tree of
+//! array directories), reads each once within the size bound, decodes it, parses it with the
+//! format's parser and merges everything into one `Array`.
+
+use super::{InputError, decode, reg, settings, xml};
+use crate::model::{Array, Comment, FileId, Loc, Setting, SettingOrigin, SettingValue};
+use crate::source::{SourceFile, Span};
+use semver::Version;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    pub seg_version: Option<Version>,
+    pub max_input_size: u64,
+}
+
+/// One array to check: the argument as given and the files that make it up.
+#[derive(Debug, Clone)]
+pub struct ArraySpec {
+    pub source: String,
+    pub path: PathBuf,
+}
+
+/// The arrays named by the arguments. Errors here (a missing path) are reported per array.
+pub fn discover(args: &[PathBuf], recursive: bool) -> Vec<ArraySpec> {
+    let mut out = Vec::new();
+    for arg in args {
+        let source = arg.display().to_string();
+        if recursive && arg.is_dir() {
+            let mut dirs = Vec::new();
+            walk(arg, &mut dirs);
+            if dirs.is_empty() {
+                // Reported as "no XML export" when loaded.
+                out.push(ArraySpec { source, path: arg.clone() });
+            }
+            for d in dirs {
+                out.push(ArraySpec { source: d.display().to_string(), path: d });
+            }
+        } else {
+            out.push(ArraySpec { source, path: arg.clone() });
+        }
+    }
+    out
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    children.sort();
+    if children.iter().any(|p| p.is_file() && has_ext(p, "xml")) {
+        out.push(dir.to_path_buf());
+    }
+    for c in children.iter().filter(|p| p.is_dir() && !p.is_symlink()) {
+        walk(c, out);
+    }
+}
+
+fn has_ext(p: &Path, ext: &str) -> bool {
+    p.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext))
+}
+
+/// Reads and decodes one file within the size bound.
+fn read(path: &Path, display: &str, max: u64) -> Result<SourceFile, InputError> {
+    let meta = std::fs::metadata(path).map_err(|e| {
+        InputError::new(format!("{display}: cannot read it: {e}")).help("check the path and that you may read it")
+    })?;
+    if meta.len() > max {
+        return Err(InputError::new(format!(
+            "{display}: the file is {} bytes, more than the limit of {max}",
+            meta.len()
+        ))
+        .help("raise the limit with --max-input-size BYTES if the file is really an export"));
+    }
+    let bytes = std::fs::read(path).map_err(|e| InputError::new(format!("{display}: cannot read it: {e}")))?;
+    let text = decode::decode(&bytes).map_err(|e| {
+        InputError::from_diagnostic(display, "", &e)
+            .help("save the file as UTF-8, or UTF-16 with a byte-order mark (as regedit writes it)")
+    })?;
+    Ok(SourceFile { path: path.to_path_buf(), display: display.to_string(), text })
+}
+
+/// Loads one array: its XML export and, for a directory, its `.reg` and `.settings` files.
+pub fn load(spec: &ArraySpec, opts: &LoadOptions) -> Result<Array, InputError> {
+    let path = &spec.path;
+    let (xml_path, extra) = if path.is_dir() {
+        let entries = std::fs::read_dir(path)
+            .map_err(|e| InputError::new(format!("{}: cannot read the directory: {e}", spec.source)))?;
+        let mut files: Vec<PathBuf> =
+            entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_file()).collect();
+        files.sort();
+        let xmls: Vec<&PathBuf> = files.iter().filter(|p| has_ext(p, "xml")).collect();
+        let xml = match xmls.as_slice() {
+            [one] => (*one).clone(),
+            [] => return Err(InputError::new(format!("{}: no XML export in this directory", spec.source)).help("an array directory holds exactly one *.xml export plus any *.reg and *.settings files; use --recursive to search subdirectories")),
+            many => {
+                let names: Vec<String> = many.iter().map(|p| file_name(p)).collect();
+                return Err(InputError::new(format!("{}: {} XML exports in one directory ({})", spec.source, many.len(), names.join(", "))).help("an array directory holds exactly one *.xml export; put each array in its own directory"));
+            }
+        };
+        let mut extra: Vec<PathBuf> = files.iter().filter(|p| has_ext(p, "reg")).cloned().collect();
+        extra.extend(files.iter().filter(|p| has_ext(p, "settings")).cloned());
+        (xml, extra)
+    } else if path.exists() {
+        (path.clone(), Vec::new())
+    } else {
+        return Err(InputError::new(format!("{}: no such file or directory", spec.source))
+            .help("name an XML export or a directory that holds one"));
+    };
+
+    let display_of = |p: &Path| {
+        if p == path { spec.source.clone() } else { Path::new(&spec.source).join(file_name(p)).display().to_string() }
+    };
+    let xml_file = read(&xml_path, &display_of(&xml_path), opts.max_input_size)?;
+    let base = xml_path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let x = xml::parse(&xml_file.text, 0, &xml_file.display, &base)?;
+    let version = match (&opts.seg_version, &x.version) {
+        (Some(v), _) => v.clone(),
+        (None, Some(at)) => crate::version::parse(&at.value).map_err(|e| {
+            InputError::in_file(
+                &xml_file.display,
+                &xml_file.text,
+                Some(at.loc.span),
+                format!("`{}` is not a product version: {e}", at.value),
+            )
+            .help(crate::version::ACCEPTED_FORMS)
+        })?,
+        (None, None) => {
+            return Err(InputError::in_file(
+                &xml_file.display,
+                &xml_file.text,
+                Some(Span::new(0, 0)),
+                "the export has no productVersion",
+            )
+            .help("add productVersion=\"8.2.1\" to <SegConfiguration>, or give the version with --seg-version"));
+        }
+    };
+    let mut array = Array {
+        source: spec.source.clone(),
+        name: x.array_name,
+        version_loc: if opts.seg_version.is_some() { None } else { x.version.map(|v| v.loc) },
+        version,
+        outbound: x.outbound,
+        servers: x.servers,
+        settings: x.settings,
+        unknown: x.unknown,
+        comments: x.comments,
+        files: vec![xml_file],
+    };
+    for p in extra {
+        let file = read(&p, &display_of(&p), opts.max_input_size)?;
+        let id = array.files.len();
+        if has_ext(&p, "reg") {
+            let parsed =
+                reg::parse(&file.text).map_err(|e| InputError::from_diagnostic(&file.display, &file.text, &e))?;
+            merge_reg(&mut array, id, parsed);
+        } else {
+            let parsed =
+                settings::parse(&file.text).map_err(|e| InputError::from_diagnostic(&file.display, &file.text, &e))?;
+            merge_settings(&mut array, id, parsed);
+        }
+        array.files.push(file);
+    }
+    Ok(array)
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+fn loc(file: FileId, span: Span) -> Loc {
+    Loc { file, span }
+}
+
+fn under(key: &str, prefix: &str) -> bool {
+    key.len() >= prefix.len()
+        && key[..prefix.len()].eq_ignore_ascii_case(prefix)
+        && (key.len() == prefix.len() || key.as_bytes()[prefix.len()] == b'\\')
+}
+
+/// Applies a `.reg` file in order: values add, `-` deletes a value, `[-KEY]` deletes a key tree.
+fn merge_reg(array: &mut Array, file: FileId, parsed: reg::RegFile) {
+    for c in parsed.comments {
+        array.comments.push(Comment { text: c.text, loc: loc(file, c.span) });
+    }
+    for key in parsed.keys {
+        let is_reg = |s: &Setting| matches!(&s.origin, SettingOrigin::Registry { .. });
+        if key.delete {
+            array.settings.retain(|s| {
+                !(is_reg(s) && matches!(&s.origin, SettingOrigin::Registry { key: k } if under(k, &key.path)))
+            });
+            continue;
+        }
+        for v in key.values {
+            let same = |s: &Setting| {
+                s.name.eq_ignore_ascii_case(&v.name)
+                    && matches!(&s.origin, SettingOrigin::Registry { key: k } if k.eq_ignore_ascii_case(&key.path))
+            };
+            let value = match v.data {
+                reg::RegData::Delete => {
+                    array.settings.retain(|s| !same(s));
+                    continue;
+                }
+                reg::RegData::Dword(n) => SettingValue::Dword(n),
+                reg::RegData::Qword(n) => SettingValue::Qword(n),
+                reg::RegData::Sz(s) | reg::RegData::ExpandSz(s) => SettingValue::Str(s),
+                reg::RegData::MultiSz(v) => SettingValue::MultiStr(v),
+                reg::RegData::Binary { bytes, .. } => SettingValue::Binary(bytes),
+            };
+            array.settings.push(Setting {
+                origin: SettingOrigin::Registry { key: key.path.clone() },
+                name: v.name,
+                value,
+                loc: loc(file, v.span),
+                name_loc: loc(file, v.name_span),
+                value_loc: loc(file, v.data_span),
+            });
+        }
+    }
+}
+
+fn merge_settings(array: &mut Array, file: FileId, parsed: settings::SettingsFile) {
+    for c in parsed.comments {
+        array.comments.push(Comment { text: c.text, loc: loc(file, c.span) });
+    }
+    for e in parsed.entries {
+        array.settings.push(Setting {
+            origin: SettingOrigin::Advanced,
+            name: e.name,
+            value: match e.value {
+                settings::SettingsValue::Integer(n) => SettingValue::Integer(n),
+                settings::SettingsValue::String(s) => SettingValue::Str(s),
+            },
+            loc: loc(file, e.span),
+            name_loc: loc(file, e.name_span),
+            value_loc: loc(file, e.value_span),
+        });
+    }
+}

@@ -1,0 +1,154 @@
+//! The array as the inputs state it: servers, array-wide Sender properties and raw product
+//! settings, each remembering the file and bytes it came from. Parsers build it; nothing here
+//! applies version defaults or judges anything (that is `posture` and `lint`).
+
+use crate::source::{SourceFile, Span};
+use crate::tls::Strength;
+use semver::Version;
+use time::OffsetDateTime;
+
+/// Index into `Array::files`.
+pub type FileId = usize;
+
+/// Where something was written: a file of the array and a byte span in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Loc {
+    pub file: FileId,
+    pub span: Span,
+}
+
+/// A value and where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct At<T> {
+    pub value: T,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    ArrayManager,
+    Processing,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Certificate {
+    pub loc: Option<Loc>,
+    pub subject: Option<String>,
+    pub issuer: Option<String>,
+    pub self_signed: Option<At<bool>>,
+    pub not_before: Option<At<OffsetDateTime>>,
+    pub not_after: Option<At<OffsetDateTime>>,
+    /// Enhanced key usages as listed; `None` when the export lists none.
+    pub eku: Option<At<Vec<String>>>,
+    pub thumbprint: Option<String>,
+    /// The `file` attribute, when the certificate's own fields were read from it.
+    pub file: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Inbound {
+    /// The `InboundSecurity` element.
+    pub loc: Option<Loc>,
+    pub tls_enabled: Option<At<bool>>,
+    pub min_strength: Option<At<Strength>>,
+    pub certificate: Option<Certificate>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Server {
+    pub name: String,
+    /// The `name` attribute's value.
+    pub name_loc: Loc,
+    pub role: Option<Role>,
+    pub inbound: Inbound,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Outbound {
+    /// The `OutboundSecurity` element.
+    pub loc: Option<Loc>,
+    pub tls_enabled: Option<At<bool>>,
+    pub min_strength: Option<At<Strength>>,
+    pub offer_client_certificate: Option<At<bool>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SettingOrigin {
+    /// A value under a registry key (a `.reg` file or the XML `<Registry>` element).
+    Registry { key: String },
+    /// An Advanced Settings entry (`.settings` or `<AdvancedSettings>`): `name` is dotted.
+    Advanced,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SettingValue {
+    Dword(u32),
+    Qword(u64),
+    Integer(i64),
+    Str(String),
+    MultiStr(Vec<String>),
+    Binary(Vec<u8>),
+    /// A value whose text does not fit its declared type (`REG_DWORD` "abc").
+    Invalid {
+        declared: String,
+        text: String,
+    },
+}
+
+impl SettingValue {
+    /// How the value reads in a message: `DWORD 1`, `String "x"`.
+    pub fn describe(&self) -> String {
+        match self {
+            SettingValue::Dword(v) => format!("DWORD {v}"),
+            SettingValue::Qword(v) => format!("QWORD {v}"),
+            SettingValue::Integer(v) => format!("Integer {v}"),
+            SettingValue::Str(s) => format!("String \"{s}\""),
+            SettingValue::MultiStr(v) => format!("multi-string {v:?}"),
+            SettingValue::Binary(b) => format!("binary ({} bytes)", b.len()),
+            SettingValue::Invalid { declared, text } => format!("{declared} \"{text}\""),
+        }
+    }
+}
+
+/// One product setting occurrence, in input order.
+#[derive(Debug, Clone)]
+pub struct Setting {
+    pub origin: SettingOrigin,
+    pub name: String,
+    pub value: SettingValue,
+    pub loc: Loc,
+    pub name_loc: Loc,
+    pub value_loc: Loc,
+}
+
+/// A comment in an input file (kept for inline suppressions).
+#[derive(Debug, Clone)]
+pub struct Comment {
+    pub text: String,
+    pub loc: Loc,
+}
+
+/// One array: what one Array Manager administers.
+#[derive(Debug, Clone)]
+pub struct Array {
+    /// The command-line argument as given.
+    pub source: String,
+    pub files: Vec<SourceFile>,
+    pub name: Option<String>,
+    pub version: Version,
+    /// Where the version was read; `None` when it came from `--seg-version`.
+    pub version_loc: Option<Loc>,
+    pub outbound: Outbound,
+    pub servers: Vec<Server>,
+    /// Settings in input order: the XML export first, then `.reg`, then `.settings` files.
+    pub settings: Vec<Setting>,
+    /// Elements and attributes seglint does not know (listed with `--verbose`).
+    pub unknown: Vec<At<String>>,
+    pub comments: Vec<Comment>,
+}
+
+impl Array {
+    pub fn server(&self, name: &str) -> Option<&Server> {
+        self.servers.iter().find(|s| s.name.eq_ignore_ascii_case(name))
+    }
+}

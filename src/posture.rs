@@ -1,0 +1,702 @@
+//! The effective posture: for a version, which protocols, cipher floor, cipher list and
+//! client-certificate offer are really in force per server and direction, each value with its
+//! evidence (explicit, default, inferred) and where it came from. It also classifies every raw
+//! setting (effective, ineffective, unknown, invalid…). It reports nothing: `lint` does.
+
+use crate::finding::{Confidence, DataRef, Direction, Evidence};
+use crate::knowledge::{Knowledge, ProtocolControl, RowMatch, Scope, SettingKind, Store};
+use crate::model::{Array, Loc, Setting, SettingOrigin, SettingValue};
+use crate::tls::{Protocol, Strength};
+use semver::Version;
+
+/// A value in force and why.
+#[derive(Debug, Clone)]
+pub struct Evidenced<T> {
+    pub value: T,
+    pub evidence: Evidence,
+    /// Of the fact or setting form behind the value.
+    pub confidence: Confidence,
+    /// Where an explicit value was set.
+    pub loc: Option<Loc>,
+    /// Where in `rules/` a default is defined.
+    pub data: Option<DataRef>,
+    /// In words: `Receiver.SSLMethodSSLv3 = 1`, `default for 7.3.5 - 9.x`.
+    pub via: String,
+    pub sources: Vec<String>,
+    /// What is assumed, when the confidence is `Inferred`.
+    pub caveat: Option<String>,
+}
+
+impl<T> Evidenced<T> {
+    fn explicit(value: T, loc: Loc, via: String, confidence: Confidence, sources: Vec<String>) -> Self {
+        Evidenced {
+            value,
+            evidence: Evidence::Explicit,
+            confidence,
+            loc: Some(loc),
+            data: None,
+            via,
+            sources,
+            caveat: None,
+        }
+    }
+
+    /// A default of the export format itself (not of a product version).
+    fn absent(value: T, via: &str) -> Self {
+        Evidenced {
+            value,
+            evidence: Evidence::Default,
+            confidence: Confidence::Certain,
+            loc: None,
+            data: None,
+            via: via.into(),
+            sources: vec![],
+            caveat: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ProtocolState {
+    pub protocol: Protocol,
+    pub allowed: Evidenced<bool>,
+    /// Allowed and able to work (SSLv2 needs a certificate when receiving on 7.3.0+).
+    pub effective: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct DirectionPosture {
+    pub direction: Direction,
+    /// The server for inbound; `None` for the array-wide outbound posture.
+    pub server: Option<String>,
+    pub tls_enabled: Evidenced<bool>,
+    /// All six protocols, oldest first.
+    pub protocols: Vec<ProtocolState>,
+    /// `None` when the export states no minimum.
+    pub cipher_floor: Option<Evidenced<Strength>>,
+    pub cipher_list: Option<Evidenced<String>>,
+    pub offer_client_certificate: Option<Evidenced<bool>>,
+}
+
+impl DirectionPosture {
+    pub fn effective(&self) -> Vec<Protocol> {
+        self.protocols.iter().filter(|p| p.effective).map(|p| p.protocol).collect()
+    }
+
+    pub fn state(&self, p: Protocol) -> &ProtocolState {
+        &self.protocols[p as usize]
+    }
+}
+
+/// Where a setting applies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    ArrayInbound,
+    /// The server name as written.
+    ServerInbound(String),
+    ArrayOutbound,
+    Other,
+}
+
+impl Place {
+    pub fn direction(&self) -> Option<Direction> {
+        match self {
+            Place::ArrayInbound | Place::ServerInbound(_) => Some(Direction::Inbound),
+            Place::ArrayOutbound => Some(Direction::Outbound),
+            Place::Other => None,
+        }
+    }
+
+    fn scope(&self) -> Option<Scope> {
+        match self {
+            Place::ArrayInbound => Some(Scope::ArrayInbound),
+            Place::ServerInbound(_) => Some(Scope::ServerInbound),
+            Place::ArrayOutbound => Some(Scope::ArrayOutbound),
+            Place::Other => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Switch { protocol: Protocol, on: bool },
+    CipherList(String),
+    ForceTlsv1(bool),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Class {
+    /// Not a TLS setting seglint reads; ignored.
+    NotTls,
+    /// SEG402: the version ignores it: why, and what to do instead. `by_row` when the version
+    /// table's protocol control decided.
+    Ineffective {
+        reason: String,
+        fix: String,
+        by_row: bool,
+    },
+    /// SEG501: names a server the export lacks.
+    UnknownServer {
+        written: String,
+        suggestion: Option<String>,
+    },
+    /// SEG403: looks like a TLS setting but is none.
+    Unknown {
+        suggestion: Option<String>,
+        reason: String,
+    },
+    /// SEG404: the value is outside its space; what would be accepted.
+    Invalid {
+        expected: String,
+    },
+    /// SEG106: a protocol switch this version does not have.
+    Unsupported(Protocol),
+    Effective(Effect),
+}
+
+/// One raw setting, classified for a version.
+#[derive(Debug, Clone)]
+pub struct Classified {
+    /// Index into `Array::settings`.
+    pub index: usize,
+    pub class: Class,
+    pub place: Place,
+    pub direction: Option<Direction>,
+    /// The server the setting names, as the export spells it, when that server exists.
+    pub server: Option<String>,
+    pub kind: Option<SettingKind>,
+    /// How to name the setting in a message.
+    pub display: String,
+    pub store: Store,
+    /// Confidence of the setting form's name and place, and what is assumed about it.
+    pub confidence: Confidence,
+    pub caveat: Option<String>,
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Posture<'k> {
+    pub version: Version,
+    pub row: RowMatch<'k>,
+    pub outbound: DirectionPosture,
+    /// One per server, in export order.
+    pub inbound: Vec<DirectionPosture>,
+    pub settings: Vec<Classified>,
+}
+
+impl Posture<'_> {
+    pub fn inbound_of(&self, server: &str) -> Option<&DirectionPosture> {
+        self.inbound.iter().find(|d| d.server.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(server)))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Leaf {
+    Switch(Protocol),
+    CipherList,
+    Force,
+    TlsLike,
+    NotTls,
+}
+
+fn leaf_kind(k: &Knowledge, name: &str) -> Leaf {
+    let n = &k.names;
+    if let Some(rest) = strip_prefix_ci(name, &n.protocol_switch_prefix) {
+        if let Some(p) = Protocol::from_switch_suffix(rest) {
+            return Leaf::Switch(p);
+        }
+    }
+    if name.eq_ignore_ascii_case(&n.cipher_list) {
+        return Leaf::CipherList;
+    }
+    if name.eq_ignore_ascii_case(&n.force_tlsv1) {
+        return Leaf::Force;
+    }
+    if n.tls_like_prefixes.iter().any(|p| strip_prefix_ci(name, p).is_some()) {
+        return Leaf::TlsLike;
+    }
+    Leaf::NotTls
+}
+
+fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = s.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix).then(|| &s[prefix.len()..])
+}
+
+/// Where a registry key sits: the hive it is under and the place, or `None` for keys that
+/// carry no TLS settings.
+pub fn registry_place(k: &Knowledge, key: &str) -> Option<(usize, Place)> {
+    let parts: Vec<&str> = key.split('\\').filter(|p| !p.is_empty()).collect();
+    let root = parts.first()?;
+    if !(root.eq_ignore_ascii_case("HKLM") || root.eq_ignore_ascii_case("HKEY_LOCAL_MACHINE")) {
+        return None;
+    }
+    if !parts.get(1)?.eq_ignore_ascii_case("SOFTWARE") {
+        return None;
+    }
+    let mut i = 2;
+    if parts.get(i).is_some_and(|p| p.eq_ignore_ascii_case("Wow6432Node")) {
+        i += 1;
+    }
+    for (h, hive) in k.hives.iter().enumerate() {
+        let root: Vec<&str> = hive.root.split('\\').collect();
+        let Some(here) = parts.get(i..i + root.len()) else { continue };
+        if !here.iter().zip(&root).all(|(a, b)| a.eq_ignore_ascii_case(b)) {
+            continue;
+        }
+        let rest = &parts[i + root.len()..];
+        let eq = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
+        let place = match rest {
+            [d, s] if eq(d, "Default") && eq(s, "Sender") => Place::ArrayOutbound,
+            [d, r] if eq(d, "Default") && eq(r, "Receiver") => Place::ArrayInbound,
+            [s, name, r] if eq(s, "Servers") && eq(r, "Receiver") => Place::ServerInbound(name.to_string()),
+            _ => Place::Other,
+        };
+        return Some((h, place));
+    }
+    None
+}
+
+/// Splits an Advanced Settings name into its place and the setting's own name.
+pub fn advanced_place(name: &str) -> (Place, &str) {
+    let Some((first, rest)) = name.split_once('.') else { return (Place::Other, name) };
+    if first.eq_ignore_ascii_case("Receiver") {
+        (Place::ArrayInbound, rest)
+    } else if first.eq_ignore_ascii_case("Sender") {
+        (Place::ArrayOutbound, rest)
+    } else if first.eq_ignore_ascii_case("Servers") {
+        match rest.rsplit_once('.') {
+            Some((server, leaf)) => (Place::ServerInbound(server.to_string()), leaf),
+            None => (Place::Other, rest),
+        }
+    } else {
+        (Place::Other, name.rsplit_once('.').map_or(name, |(_, leaf)| leaf))
+    }
+}
+
+fn valid_in(leaf: Leaf, place: &Place, store: Store) -> bool {
+    match leaf {
+        Leaf::Switch(_) => place.scope().is_some(),
+        Leaf::CipherList => *place == Place::ArrayOutbound,
+        Leaf::Force => *place == Place::ArrayOutbound && store == Store::Registry,
+        Leaf::TlsLike | Leaf::NotTls => false,
+    }
+}
+
+/// The known names a setting at `place` could have meant, in the store's own form.
+fn candidates(k: &Knowledge, array: &Array, place: &Place, store: Store) -> Vec<String> {
+    let n = &k.names;
+    let leaves = |outbound: bool| {
+        let mut v: Vec<String> =
+            Protocol::ALL.iter().map(|p| format!("{}{}", n.protocol_switch_prefix, p.switch_suffix())).collect();
+        if outbound {
+            v.push(n.cipher_list.clone());
+            if store == Store::Registry {
+                v.push(n.force_tlsv1.clone());
+            }
+        }
+        v
+    };
+    match (store, place) {
+        (Store::Registry, p) => leaves(*p == Place::ArrayOutbound),
+        (Store::Advanced, Place::ServerInbound(s)) => {
+            leaves(false).into_iter().map(|l| format!("Servers.{s}.{l}")).collect()
+        }
+        (Store::Advanced, Place::ArrayInbound) => leaves(false).into_iter().map(|l| format!("Receiver.{l}")).collect(),
+        (Store::Advanced, Place::ArrayOutbound) => leaves(true).into_iter().map(|l| format!("Sender.{l}")).collect(),
+        (Store::Advanced, Place::Other) => {
+            let mut v: Vec<String> = leaves(false).into_iter().map(|l| format!("Receiver.{l}")).collect();
+            v.extend(leaves(true).into_iter().map(|l| format!("Sender.{l}")));
+            for s in &array.servers {
+                v.extend(leaves(false).into_iter().map(|l| format!("Servers.{}.{l}", s.name)));
+            }
+            v
+        }
+    }
+}
+
+/// The closest candidate to `written`, when it is close enough to be a likely typo.
+pub fn closest<'c>(written: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<String> {
+    let w = written.to_ascii_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&w, &c.to_ascii_lowercase()), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c.to_string())
+}
+
+fn check_value(leaf: Leaf, value: &SettingValue, store: Store) -> Result<Effect, String> {
+    let flag = |on: &dyn Fn(bool) -> Effect| match (store, value) {
+        (Store::Registry, SettingValue::Dword(v @ (0 | 1))) => Ok(on(*v == 1)),
+        (Store::Advanced, SettingValue::Integer(v @ (0 | 1))) => Ok(on(*v == 1)),
+        (Store::Registry, _) => Err("a DWORD 0 (not allowed) or 1 (allowed)".to_string()),
+        (Store::Advanced, _) => Err("an Integer 0 (not allowed) or 1 (allowed)".to_string()),
+    };
+    match leaf {
+        Leaf::Switch(protocol) => flag(&|on| Effect::Switch { protocol, on }),
+        Leaf::Force => match value {
+            SettingValue::Dword(v @ (0 | 1)) => Ok(Effect::ForceTlsv1(*v == 1)),
+            _ => Err("a DWORD 0 or 1 (1 = send with TLSv1 only)".to_string()),
+        },
+        Leaf::CipherList => match value {
+            SettingValue::Str(s) if !s.trim().is_empty() => Ok(Effect::CipherList(s.trim().to_string())),
+            _ => Err(match store {
+                Store::Registry => "a non-empty REG_SZ string holding an OpenSSL cipher list".to_string(),
+                Store::Advanced => "a non-empty String holding an OpenSSL cipher list".to_string(),
+            }),
+        },
+        Leaf::TlsLike | Leaf::NotTls => Err(String::new()),
+    }
+}
+
+fn classify(
+    k: &Knowledge,
+    array: &Array,
+    version: &Version,
+    row: &RowMatch<'_>,
+    index: usize,
+    s: &Setting,
+) -> Classified {
+    let (store, place, leaf_name, hive) = match &s.origin {
+        SettingOrigin::Registry { key } => match registry_place(k, key) {
+            Some((hive, place)) => (Store::Registry, place, s.name.as_str(), Some(hive)),
+            None => (Store::Registry, Place::Other, s.name.as_str(), None),
+        },
+        SettingOrigin::Advanced => {
+            let (place, leaf) = advanced_place(&s.name);
+            (Store::Advanced, place, leaf, None)
+        }
+    };
+    let display = match &s.origin {
+        SettingOrigin::Registry { key } => format!("{} under {}", s.name, key),
+        SettingOrigin::Advanced => s.name.clone(),
+    };
+    let leaf = leaf_kind(k, leaf_name);
+    let kind = match leaf {
+        Leaf::Switch(_) => Some(SettingKind::ProtocolSwitch),
+        Leaf::CipherList => Some(SettingKind::CipherList),
+        Leaf::Force => Some(SettingKind::ForceTlsv1),
+        _ => None,
+    };
+    let form = place.scope().zip(kind).and_then(|(scope, kind)| k.form(kind, scope, store));
+    let server = match &place {
+        Place::ServerInbound(name) => array.server(name).map(|s| s.name.clone()),
+        _ => None,
+    };
+    let mut c = Classified {
+        index,
+        class: Class::NotTls,
+        direction: place.direction(),
+        server,
+        kind,
+        display,
+        store,
+        confidence: form.map_or(Confidence::Inferred, |f| f.confidence),
+        caveat: form.filter(|f| f.confidence == Confidence::Inferred).map(|f| format!("{}: {}", f.place, f.note)),
+        sources: form.map_or_else(Vec::new, |f| f.sources.clone()),
+        place: place.clone(),
+    };
+    let registry_elsewhere = store == Store::Registry && (hive.is_none() || place == Place::Other);
+    if leaf == Leaf::NotTls || registry_elsewhere {
+        return c;
+    }
+    let r = row.row;
+    let v = crate::version::without_build(version);
+    let own_hive = k.hive_for(version);
+    let other_hive = hive.map(|h| &k.hives[h]).filter(|h| own_hive.is_some_and(|own| own.root != h.root));
+    let ineffective = |reason: String, fix: String, by_row: bool| Class::Ineffective { reason, fix, by_row };
+    c.class = if store == Store::Registry && r.store == Store::Advanced {
+        ineffective(
+            format!("{v} reads TLS settings from Advanced Settings in the Management Console, not from the registry"),
+            format!(
+                "re-create it in the Management Console, Advanced Settings, as {}",
+                advanced_equivalent(&place, leaf_name)
+            ),
+            false,
+        )
+    } else if let (Some(h), Some(own)) = (other_hive, own_hive) {
+        ineffective(
+            format!(
+                "this value is under the {} hive ({}); {v} reads HKEY_LOCAL_MACHINE\\SOFTWARE\\{}",
+                h.generation, h.root, own.root
+            ),
+            format!(
+                "move it to the same key under HKEY_LOCAL_MACHINE\\SOFTWARE\\{} on the Array Manager, or delete it",
+                own.root
+            ),
+            false,
+        )
+    } else if store == Store::Advanced && r.store == Store::Registry {
+        ineffective(
+            format!("Advanced Settings exist from 10.0 on; {v} reads registry values on the Array Manager"),
+            "set the registry value on the Array Manager instead (see `seglint rules SEG402`)".to_string(),
+            false,
+        )
+    } else {
+        Class::NotTls
+    };
+    if c.class != Class::NotTls {
+        return c;
+    }
+    c.class = match (leaf, r.protocol_control) {
+        (Leaf::Switch(_), ProtocolControl::None) => ineffective(format!("{} ignores every protocol setting: its protocols cannot be changed", r.label), "upgrade to 10.0.1 or later, where the setting takes effect; until then remove it so the export says what is in force".to_string(), true),
+        (Leaf::Switch(_), ProtocolControl::ForceTlsv1) => ineffective(format!("{} has no per-protocol switches; only {} = 1 changes sending", r.label, k.names.force_tlsv1), format!("remove it; to send with TLSv1.0 alone set {} = 1 under the Sender key, or upgrade to 7.3.5 or later", k.names.force_tlsv1), true),
+        (Leaf::Force, control) if control != ProtocolControl::ForceTlsv1 => ineffective(format!("{} has no effect from 7.3.0 on; the {}<protocol> switches replace it", k.names.force_tlsv1, k.names.protocol_switch_prefix), format!("remove it; set {0}SSLv2 = 0, {0}SSLv3 = 0 and the other switches for sending instead", k.names.protocol_switch_prefix), true),
+        _ => Class::NotTls,
+    };
+    if c.class != Class::NotTls {
+        return c;
+    }
+    if let Place::ServerInbound(name) = &place {
+        if c.server.is_none() {
+            c.class = Class::UnknownServer {
+                written: name.clone(),
+                suggestion: closest(name, array.servers.iter().map(|s| s.name.as_str())),
+            };
+            return c;
+        }
+    }
+    if !valid_in(leaf, &place, store) {
+        let reason = match (leaf, &place) {
+            (Leaf::CipherList, _) => format!("{} is read only for sending (array-wide, Sender)", k.names.cipher_list),
+            (Leaf::Force, _) => {
+                format!("{} is read only as a registry value under the Sender key", k.names.force_tlsv1)
+            }
+            (_, Place::Other) if store == Store::Advanced => {
+                "TLS settings are named Receiver.<name>, Sender.<name> or Servers.<server>.<name>".to_string()
+            }
+            _ => "seglint knows no TLS setting of this name".to_string(),
+        };
+        let cands = candidates(k, array, &place, store);
+        let written = if store == Store::Advanced { s.name.as_str() } else { leaf_name };
+        c.class = Class::Unknown { suggestion: closest(written, cands.iter().map(String::as_str)), reason };
+        return c;
+    }
+    c.class = match check_value(leaf, &s.value, store) {
+        Err(expected) => Class::Invalid { expected },
+        Ok(Effect::Switch { protocol, .. }) if !r.switches.contains(&protocol) => Class::Unsupported(protocol),
+        Ok(effect) => Class::Effective(effect),
+    };
+    c
+}
+
+/// The Advanced Settings name that would carry a registry value's meaning.
+pub fn advanced_equivalent(place: &Place, leaf: &str) -> String {
+    match place {
+        Place::ArrayInbound => format!("Receiver.{leaf}"),
+        Place::ServerInbound(s) => format!("Servers.{s}.{leaf}"),
+        Place::ArrayOutbound | Place::Other => format!("Sender.{leaf}"),
+    }
+}
+
+/// What a raw setting is, whatever the version: its place, its own name and, when it is a
+/// known TLS setting, its kind and protocol.
+pub fn identify<'s>(k: &Knowledge, s: &'s Setting) -> (Place, &'s str, Option<SettingKind>, Option<Protocol>) {
+    let (place, leaf) = match &s.origin {
+        SettingOrigin::Registry { key } => (registry_place(k, key).map_or(Place::Other, |(_, p)| p), s.name.as_str()),
+        SettingOrigin::Advanced => advanced_place(&s.name),
+    };
+    let (kind, protocol) = match leaf_kind(k, leaf) {
+        Leaf::Switch(p) => (Some(SettingKind::ProtocolSwitch), Some(p)),
+        Leaf::CipherList => (Some(SettingKind::CipherList), None),
+        Leaf::Force => (Some(SettingKind::ForceTlsv1), None),
+        _ => (None, None),
+    };
+    (place, leaf, kind, protocol)
+}
+
+/// Classifies every setting of `array` for `version`.
+pub fn classify_all<'k>(k: &'k Knowledge, array: &Array, version: &Version) -> (RowMatch<'k>, Vec<Classified>) {
+    let row = k.row_for(version);
+    let classified = array.settings.iter().enumerate().map(|(i, s)| classify(k, array, version, &row, i, s)).collect();
+    (row, classified)
+}
+
+fn default_protocols(row: &RowMatch<'_>, direction: Direction) -> Vec<ProtocolState> {
+    let r = row.row;
+    let (list, confidence, at) = match direction {
+        Direction::Outbound => (&r.sending, r.sending_confidence, r.sending_at),
+        Direction::Inbound => (&r.receiving, r.receiving_confidence, r.receiving_at),
+    };
+    // A version in no row borrows the nearest lower row: no source states its defaults.
+    let evidence = if row.covered { Evidence::of_default(confidence) } else { Evidence::Inferred };
+    let confidence = if row.covered { confidence } else { Confidence::Inferred };
+    let verb = if direction == Direction::Outbound { "sending" } else { "receiving" };
+    Protocol::ALL
+        .iter()
+        .map(|&p| {
+            let allowed = Evidenced {
+                value: list.contains(&p),
+                evidence,
+                confidence,
+                loc: None,
+                data: Some(at),
+                via: format!("default when {verb} for {}", r.label),
+                sources: r.sources.clone(),
+                caveat: (evidence == Evidence::Inferred).then(|| {
+                    if row.covered {
+                        format!("no article states the {verb} defaults of {}", r.label)
+                    } else {
+                        format!("this version is in no row; the defaults of {} are borrowed", r.label)
+                    }
+                }),
+            };
+            ProtocolState { protocol: p, effective: allowed.value, allowed }
+        })
+        .collect()
+}
+
+/// The effective posture of `array` at `version` (which need not be the export's own).
+pub fn resolve<'k>(k: &'k Knowledge, array: &Array, version: &Version) -> Posture<'k> {
+    let (row, settings) = classify_all(k, array, version);
+    let effective = |pred: &dyn Fn(&Classified, &Effect) -> bool| {
+        settings.iter().rev().find_map(|c| match &c.class {
+            Class::Effective(e) if pred(c, e) => Some((c, e)),
+            _ => None,
+        })
+    };
+    let explicit = |c: &Classified, value: bool| {
+        let s = &array.settings[c.index];
+        let mut e = Evidenced::explicit(
+            value,
+            s.loc,
+            format!("{} = {}", c.display, value_text(&s.value)),
+            c.confidence,
+            c.sources.clone(),
+        );
+        e.caveat = c.caveat.clone();
+        e
+    };
+
+    // Outbound: array-wide.
+    let o = &array.outbound;
+    let mut protocols = default_protocols(&row, Direction::Outbound);
+    let force = effective(&|_, e| matches!(e, Effect::ForceTlsv1(_)));
+    if let Some((c, Effect::ForceTlsv1(true))) = force {
+        for state in &mut protocols {
+            state.allowed = explicit(c, state.protocol == Protocol::Tls10);
+            state.effective = state.allowed.value;
+        }
+    }
+    for state in &mut protocols {
+        let p = state.protocol;
+        if let Some((c, Effect::Switch { on, .. })) = effective(&|c, e| {
+            c.place == Place::ArrayOutbound && matches!(e, Effect::Switch { protocol, .. } if *protocol == p)
+        }) {
+            state.allowed = explicit(c, *on);
+            state.effective = *on;
+        }
+    }
+    let cipher_list = effective(&|_, e| matches!(e, Effect::CipherList(_))).map(|(c, e)| {
+        let Effect::CipherList(list) = e else { unreachable!() };
+        let s = &array.settings[c.index];
+        let mut e = Evidenced::explicit(list.clone(), s.loc, c.display.clone(), c.confidence, c.sources.clone());
+        e.caveat = c.caveat.clone();
+        e
+    });
+    let outbound = DirectionPosture {
+        direction: Direction::Outbound,
+        server: None,
+        tls_enabled: match &o.tls_enabled {
+            Some(at) => Evidenced::explicit(
+                at.value,
+                at.loc,
+                format!("tlsEnabled=\"{}\"", at.value),
+                Confidence::Certain,
+                vec![],
+            ),
+            None => Evidenced::absent(true, "tlsEnabled absent: outbound TLS is on"),
+        },
+        protocols,
+        cipher_floor: o.min_strength.as_ref().map(|at| {
+            Evidenced::explicit(
+                at.value,
+                at.loc,
+                format!("minimumCipherStrength=\"{}\"", at.value),
+                Confidence::Certain,
+                vec![],
+            )
+        }),
+        cipher_list,
+        offer_client_certificate: Some(match &o.offer_client_certificate {
+            Some(at) => Evidenced::explicit(
+                at.value,
+                at.loc,
+                format!("offerClientCertificate=\"{}\"", at.value),
+                Confidence::Certain,
+                vec![],
+            ),
+            None => Evidenced::absent(true, "offerClientCertificate absent: the certificate is offered"),
+        }),
+    };
+
+    // Inbound: per server, its own switch, then the array-wide one, then the default.
+    let sslv2_needs_cert = k.holds("sslv2-needs-certificate", version);
+    let inbound = array
+        .servers
+        .iter()
+        .map(|server| {
+            let mut protocols = default_protocols(&row, Direction::Inbound);
+            for state in &mut protocols {
+                let p = state.protocol;
+                let is_p = |e: &Effect| matches!(e, Effect::Switch { protocol, .. } if *protocol == p);
+                let own = effective(&|c, e| c.server.as_deref() == Some(server.name.as_str()) && is_p(e));
+                let found = own.or_else(|| effective(&|c, e| c.place == Place::ArrayInbound && is_p(e)));
+                if let Some((c, Effect::Switch { on, .. })) = found {
+                    state.allowed = explicit(c, *on);
+                }
+                state.effective = state.allowed.value;
+            }
+            let has_cert = server.inbound.certificate.is_some();
+            if sslv2_needs_cert && !has_cert {
+                protocols[Protocol::Ssl2 as usize].effective = false;
+            }
+            let i = &server.inbound;
+            DirectionPosture {
+                direction: Direction::Inbound,
+                server: Some(server.name.clone()),
+                tls_enabled: match &i.tls_enabled {
+                    Some(at) => Evidenced::explicit(
+                        at.value,
+                        at.loc,
+                        format!("tlsEnabled=\"{}\"", at.value),
+                        Confidence::Certain,
+                        vec![],
+                    ),
+                    None if has_cert => {
+                        Evidenced::absent(true, "tlsEnabled absent: on, because a certificate is installed")
+                    }
+                    None => Evidenced::absent(false, "tlsEnabled absent: off, because no certificate is installed"),
+                },
+                protocols,
+                cipher_floor: i.min_strength.as_ref().map(|at| {
+                    Evidenced::explicit(
+                        at.value,
+                        at.loc,
+                        format!("minimumCipherStrength=\"{}\"", at.value),
+                        Confidence::Certain,
+                        vec![],
+                    )
+                }),
+                cipher_list: None,
+                offer_client_certificate: None,
+            }
+        })
+        .collect();
+    Posture { version: version.clone(), row, outbound, inbound, settings }
+}
+
+pub fn value_text(v: &SettingValue) -> String {
+    match v {
+        SettingValue::Dword(n) => n.to_string(),
+        SettingValue::Qword(n) => n.to_string(),
+        SettingValue::Integer(n) => n.to_string(),
+        SettingValue::Str(s) => format!("\"{s}\""),
+        SettingValue::MultiStr(v) => format!("{v:?}"),
+        SettingValue::Binary(b) => {
+            format!("hex:{}", b.iter().map(|x| format!("{x:02x}")).collect::<Vec<_>>().join(","))
+        }
+        SettingValue::Invalid { text, .. } => format!("\"{text}\""),
+    }
+}

@@ -1,0 +1,192 @@
+//! The human report: one miette diagnostic per finding, labelled on the exact bytes of the
+//! input and, where a version default decided, on the line of `rules/*.toml` that holds it.
+
+use super::CheckReport;
+use crate::finding::{Finding, Severity};
+use crate::input::InputDiagnostic;
+use crate::knowledge::Knowledge;
+use crate::model::Array;
+use crate::source::{SourceFile, Span};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode,
+    SpanContents,
+};
+use std::fmt::{self, Write};
+
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub color: bool,
+    pub width: usize,
+    pub quiet: bool,
+    pub verbose: bool,
+}
+
+/// A source file lent to miette without copying its text.
+struct Named<'a>(&'a SourceFile);
+
+impl SourceCode for Named<'_> {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let c = self.0.text.as_str().read_span(span, before, after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.0.display.clone(),
+            c.data(),
+            *c.span(),
+            c.line(),
+            c.column(),
+            c.line_count(),
+        )))
+    }
+}
+
+struct FindingDiagnostic<'a> {
+    f: &'a Finding,
+    source: Option<Named<'a>>,
+    primary: Option<(Span, String)>,
+    help: String,
+}
+
+impl fmt::Debug for FindingDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.f.code)
+    }
+}
+impl fmt::Display for FindingDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.f.message)
+    }
+}
+impl std::error::Error for FindingDiagnostic<'_> {}
+
+impl Diagnostic for FindingDiagnostic<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(format!("{} {}", self.f.code, self.f.name)))
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.f.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(&self.help))
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let (span, label) = self.primary.clone()?;
+        self.source.as_ref()?;
+        let label = (!label.is_empty()).then_some(label);
+        Some(Box::new(std::iter::once(LabeledSpan::new_primary_with_span(label, span))))
+    }
+}
+
+fn handler(style: Style) -> GraphicalReportHandler {
+    let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false)
+}
+
+/// Renders one finding as a diagnostic.
+pub fn render_finding(f: &Finding, array: Option<&Array>, k: &Knowledge, style: Style) -> String {
+    let source = f.location.and_then(|l| array?.files.get(l.file)).map(Named);
+    // A default decided: with no input bytes to show, the rules line is the primary snippet.
+    let mut help = f.help.clone();
+    let (source, primary) = match (source, &f.data) {
+        (None, Some((d, label))) => (k.files.get(d.file).map(Named), Some((d.span, format!("{label}: defined here")))),
+        (source, data) => {
+            if let Some((d, label)) = data {
+                if let Some(file) = k.files.get(d.file) {
+                    let _ = write!(
+                        help,
+                        "\nnote: decided by {}:{} ({label})",
+                        file.display,
+                        file.line_col(d.span.offset).0
+                    );
+                }
+            }
+            (source, f.location.map(|l| (l.span, f.label.clone())))
+        }
+    };
+    for n in &f.notes {
+        let _ = write!(help, "\nnote: {n}");
+    }
+    if !f.sources.is_empty() {
+        let _ = write!(help, "\nsources: {}", f.sources.join(", "));
+    }
+    let d = FindingDiagnostic { f, source, primary, help };
+    let mut out = String::new();
+    let _ = handler(style).render_report(&mut out, &d);
+    out
+}
+
+pub fn render(report: &CheckReport, k: &Knowledge, style: Style) -> String {
+    let mut out = String::new();
+    for a in &report.arrays {
+        if !style.quiet {
+            match &a.array {
+                Some(x) => {
+                    let name = x.name.as_deref().map(|n| format!("{n}, ")).unwrap_or_default();
+                    let servers = x.servers.len();
+                    let _ = writeln!(
+                        out,
+                        "── {} ({name}SEG {}, {servers} server{}) ──",
+                        a.source,
+                        crate::version::without_build(&x.version),
+                        if servers == 1 { "" } else { "s" }
+                    );
+                }
+                None => {
+                    let _ = writeln!(out, "── {} ──", a.source);
+                }
+            }
+        }
+        if let Some(e) = &a.error {
+            let _ = handler(style).render_report(&mut out, &InputDiagnostic::new(e));
+        }
+        for f in &a.findings {
+            out.push_str(&render_finding(f, a.array.as_ref(), k, style));
+            out.push('\n');
+        }
+        if style.verbose {
+            if let Some(x) = &a.array {
+                for u in &x.unknown {
+                    let (line, col) = x.files[u.loc.file].line_col(u.loc.span.offset);
+                    let _ = writeln!(out, "  ignored: {} at {}:{line}:{col}", u.value, x.files[u.loc.file].display);
+                }
+            }
+        }
+        if !style.quiet && a.error.is_none() && a.findings.is_empty() {
+            let _ = writeln!(out, "  no findings\n");
+        }
+    }
+    if !style.quiet {
+        let s = report.summary();
+        let arrays = report.arrays.len();
+        let errors = report.input_errors();
+        let _ = write!(
+            out,
+            "{} error{}, {} warning{}, {} info in {arrays} array{}",
+            s.error,
+            plural(s.error),
+            s.warning,
+            plural(s.warning),
+            s.info,
+            plural(arrays)
+        );
+        if errors > 0 {
+            let _ = write!(out, "; {errors} could not be read");
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

@@ -1,0 +1,167 @@
+//! `--format json`: the `seglint/report/v1` object of spec section 6. Field names are a
+//! contract; extra fields (`confidence`, `setting`, `notes`, `rules_data`) are additions.
+
+use super::{CheckReport, Location, Summary, locate, locate_error};
+use crate::finding::{Confidence, Direction, Evidence, Severity};
+use crate::knowledge::Knowledge;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Report<'a> {
+    schema: &'static str,
+    tool: Tool,
+    arrays: Vec<ArrayEntry<'a>>,
+    findings: Vec<FindingEntry<'a>>,
+    summary: Summary,
+    suppressed: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<BaselineSummary<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct ArrayEntry<'a> {
+    source: &'a str,
+    name: Option<&'a str>,
+    product_version: Option<String>,
+    servers: Vec<&'a str>,
+    error: Option<ErrorEntry>,
+}
+
+#[derive(Serialize)]
+struct ErrorEntry {
+    message: String,
+    location: Option<Location>,
+    help: Option<String>,
+}
+
+#[derive(Serialize)]
+struct FindingEntry<'a> {
+    code: &'a str,
+    name: &'a str,
+    severity: Severity,
+    message: &'a str,
+    array: &'a str,
+    server: Option<&'a str>,
+    direction: Option<Direction>,
+    evidence: Evidence,
+    confidence: Confidence,
+    setting: Option<&'a str>,
+    location: Option<Location>,
+    rules_data: Option<RulesData>,
+    help: &'a str,
+    notes: &'a [String],
+    sources: &'a [String],
+    fingerprint: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressed: Option<Suppressed<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct Suppressed<'a> {
+    reason: &'a str,
+}
+
+#[derive(Serialize)]
+struct RulesData {
+    file: String,
+    line: usize,
+    label: String,
+}
+
+pub fn render(report: &CheckReport, k: &Knowledge) -> String {
+    let mut arrays = Vec::new();
+    let mut findings = Vec::new();
+    for a in &report.arrays {
+        arrays.push(ArrayEntry {
+            source: &a.source,
+            name: a.array.as_ref().and_then(|x| x.name.as_deref()),
+            product_version: a.array.as_ref().map(|x| x.version.to_string()),
+            servers: a.array.as_ref().map(|x| x.servers.iter().map(|s| s.name.as_str()).collect()).unwrap_or_default(),
+            error: a.error.as_ref().map(|e| ErrorEntry {
+                message: e.to_string(),
+                location: locate_error(e),
+                help: e.help.clone(),
+            }),
+        });
+        for f in &a.findings {
+            findings.push(entry(f, a.array.as_ref(), k));
+        }
+    }
+    let out = Report {
+        schema: "seglint/report/v1",
+        tool: Tool { name: "seglint", version: env!("CARGO_PKG_VERSION") },
+        arrays,
+        findings,
+        summary: report.summary(),
+        suppressed: report.findings().filter(|f| f.suppressed.is_some()).count(),
+        baseline: report.baseline.as_ref().map(|(file, fixed)| BaselineSummary {
+            file,
+            new: report.findings().filter(|f| f.in_baseline == Some(false)).count(),
+            known: report.findings().filter(|f| f.in_baseline == Some(true)).count(),
+            fixed,
+        }),
+    };
+    let mut s = serde_json::to_string_pretty(&out).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    s.push('\n');
+    s
+}
+
+#[derive(Serialize)]
+struct BaselineSummary<'a> {
+    file: &'a str,
+    new: usize,
+    known: usize,
+    /// Entries of the baseline that no finding matches any more (fixed, or stale).
+    fixed: &'a [crate::policy::BaselineEntry],
+}
+
+/// One finding as the report's JSON writes it (also used by `diff`).
+pub fn finding_value(
+    f: &crate::finding::Finding,
+    array: Option<&crate::model::Array>,
+    k: &Knowledge,
+) -> serde_json::Value {
+    serde_json::to_value(entry(f, array, k)).unwrap_or_default()
+}
+
+fn entry<'a>(f: &'a crate::finding::Finding, array: Option<&crate::model::Array>, k: &Knowledge) -> FindingEntry<'a> {
+    {
+        {
+            FindingEntry {
+                code: f.code,
+                name: f.name,
+                severity: f.severity,
+                message: &f.message,
+                array: &f.array,
+                server: f.server.as_deref(),
+                direction: f.direction,
+                evidence: f.evidence,
+                confidence: f.confidence,
+                setting: f.setting.as_deref(),
+                location: locate(array, f.location),
+                rules_data: f.data.as_ref().and_then(|(d, label)| {
+                    let file = k.files.get(d.file)?;
+                    Some(RulesData {
+                        file: file.display.clone(),
+                        line: file.line_col(d.span.offset).0,
+                        label: label.clone(),
+                    })
+                }),
+                help: &f.help,
+                notes: &f.notes,
+                sources: &f.sources,
+                fingerprint: f.fingerprint(),
+                suppressed: f.suppressed.as_deref().map(|reason| Suppressed { reason }),
+                baseline: f.in_baseline.map(|known| if known { "known" } else { "new" }),
+            }
+        }
+    }
+}

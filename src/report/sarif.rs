@@ -1,0 +1,86 @@
+//! `--format sarif`: SARIF 2.1.0 for GitHub code scanning and other viewers. One rule
+//! descriptor per code with its documentation as Markdown help; results with line/column
+//! regions, stable `partialFingerprints`, and evidence, server and direction in properties.
+
+use super::{CheckReport, fallback_location, locate};
+use crate::finding::Severity;
+use crate::knowledge::Knowledge;
+use serde_json::{Value, json};
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+pub fn render(report: &CheckReport, k: &Knowledge) -> String {
+    let rules: Vec<Value> = k
+        .rules
+        .iter()
+        .map(|r| {
+            let markdown = format!(
+                "**{} {}** ({})\n\n{}\n\n## What it checks\n\n{}\n\n## Why it matters\n\n{}\n\n## Example\n\n```\n{}\n```\n\n## How to fix it\n\n{}\n\n## Sources\n\n{}\n",
+                r.code, r.name, r.severity.name(), r.summary, r.what.trim(), r.why.trim(), r.example.trim(), r.fix.trim(), r.sources.join(", ")
+            );
+            json!({
+                "id": r.code,
+                "name": r.name,
+                "shortDescription": {"text": r.summary},
+                "fullDescription": {"text": r.what.trim()},
+                "help": {"text": format!("{}\n\nFix: {}", r.why.trim(), r.fix.trim()), "markdown": markdown},
+                "defaultConfiguration": {"level": level(r.severity)},
+                "properties": {"tags": ["tls", "security", "seg"], "reportedPer": r.reported_per}
+            })
+        })
+        .collect();
+    let index = |code: &str| k.rules.iter().position(|r| r.code == code);
+    let mut results = Vec::new();
+    for a in &report.arrays {
+        for f in &a.findings {
+            let loc = locate(a.array.as_ref(), f.location).or_else(|| fallback_location(a.array.as_ref()));
+            let mut result = json!({
+                "ruleId": f.code,
+                "level": level(f.severity),
+                "message": {"text": format!("{}. {}", f.message, f.help)},
+                "partialFingerprints": {"seglintFindingHash/v1": f.fingerprint()},
+                "properties": {
+                    "name": f.name, "array": f.array, "server": f.server, "direction": f.direction,
+                    "evidence": f.evidence, "confidence": f.confidence, "setting": f.setting, "sources": f.sources
+                }
+            });
+            if let Some(i) = index(f.code) {
+                result["ruleIndex"] = json!(i);
+            }
+            if let Some(l) = loc {
+                let mut region = json!({"startLine": l.line, "startColumn": l.column});
+                if l.length > 0 {
+                    region["charOffset"] = json!(l.offset);
+                    region["charLength"] = json!(l.length);
+                }
+                result["locations"] =
+                    json!([{"physicalLocation": {"artifactLocation": {"uri": uri(&l.file)}, "region": region}}]);
+            }
+            if let Some(reason) = &f.suppressed {
+                result["suppressions"] = json!([{"kind": "inSource", "justification": reason}]);
+            }
+            results.push(result);
+        }
+    }
+    let out = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "seglint", "version": env!("CARGO_PKG_VERSION"), "semanticVersion": env!("CARGO_PKG_VERSION"), "informationUri": "https://crates.io/crates/seglint", "rules": rules}},
+            "results": results,
+            "columnKind": "unicodeCodePoints"
+        }]
+    });
+    format!("{}\n", serde_json::to_string_pretty(&out).unwrap_or_default())
+}
+
+/// A relative path with forward slashes, as SARIF viewers expect.
+fn uri(path: &str) -> String {
+    path.replace('\\', "/").trim_start_matches("./").to_string()
+}

@@ -1,0 +1,69 @@
+//! Lenient product-version parsing: what administrators type and what exports carry
+//! (`7.3`, `v7.3.5`, `8.2.1.5620`) into `semver::Version`. Versions are never compared as
+//! strings anywhere else; this module owns the only text-to-version step.
+
+use semver::{BuildMetadata, Version};
+
+pub const ACCEPTED_FORMS: &str = "accepted forms: `7.3` (= 7.3.0), `7.3.5`, `v7.3.5`, \
+`8.2.1.5620` (the fourth number is the build), `8.2.1+5620`";
+
+/// Parses a product version; the error says what was wrong, in words.
+pub fn parse(text: &str) -> Result<Version, String> {
+    let s = text.trim();
+    let s = s.strip_prefix(['v', 'V']).unwrap_or(s);
+    if s.is_empty() {
+        return Err("the version is empty".into());
+    }
+    let (core, build) = match s.split_once('+') {
+        Some((core, build)) => (core, Some(build)),
+        None => (s, None),
+    };
+    let parts: Vec<&str> = core.split('.').collect();
+    if parts.len() > 4 || (build.is_some() && parts.len() > 3) {
+        return Err(format!("`{text}` has too many parts"));
+    }
+    let mut numbers = [0u64; 4];
+    for (i, part) in parts.iter().enumerate() {
+        if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(format!("`{part}` in `{text}` is not a whole number"));
+        }
+        numbers[i] = part.parse().map_err(|_| format!("`{part}` in `{text}` is too large"))?;
+    }
+    let mut version = Version::new(numbers[0], numbers[1], numbers[2]);
+    let build = match build {
+        Some(b) => Some(b.to_string()),
+        None if parts.len() == 4 => Some(numbers[3].to_string()),
+        None => None,
+    };
+    if let Some(b) = build {
+        version.build = BuildMetadata::new(&b).map_err(|_| format!("`{b}` is not a valid build"))?;
+    }
+    Ok(version)
+}
+
+/// The version that decides which row and facts apply: the build part never does.
+pub fn without_build(v: &Version) -> Version {
+    Version::new(v.major, v.minor, v.patch)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_forms_of_the_contract() {
+        assert_eq!(parse("7.3").unwrap().to_string(), "7.3.0");
+        assert_eq!(parse("v7.3.5").unwrap().to_string(), "7.3.5");
+        assert_eq!(parse("8.2.1.5620").unwrap().to_string(), "8.2.1+5620");
+        assert_eq!(parse("8.2.1+5620").unwrap().to_string(), "8.2.1+5620");
+        assert_eq!(parse(" 10 ").unwrap().to_string(), "10.0.0");
+        assert_eq!(without_build(&parse("10.0.0.77").unwrap()).to_string(), "10.0.0");
+    }
+
+    #[test]
+    fn rejects_what_is_not_a_version() {
+        for bad in ["", "v", "8.x", "8..1", "1.2.3.4.5", "8.2-beta", "8.2.1.5620+7", "seven"] {
+            assert!(parse(bad).is_err(), "{bad:?} should be rejected");
+        }
+    }
+}

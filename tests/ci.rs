@@ -1,0 +1,264 @@
+//! The CI ecosystem around `check`: SARIF against the official schema, GitHub annotations,
+//! JUnit, config files, inline suppressions, baselines, `diff`, `init`, completions.
+
+mod common;
+use common::*;
+use serde_json::Value;
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = seglint().args(args).output().unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+}
+
+#[test]
+fn sarif_is_valid_against_the_official_schema() {
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("testdata/schemas/sarif-2.1.0.json")).unwrap())
+            .unwrap();
+    let validator = jsonschema::draft4::new(&schema).expect("schema compiles");
+    for target in [
+        "testdata/versions/8.2.1",
+        "testdata/versions/7.2.3",
+        "testdata/ci/suppressions.xml",
+        "testdata/examples/clean-10.1",
+    ] {
+        let (_, out, _) = run(&["check", "--format", "sarif", "--now", NOW, target]);
+        let sarif: Value = serde_json::from_str(&out).unwrap();
+        let errors: Vec<String> =
+            validator.iter_errors(&sarif).map(|e| format!("{e} at {}", e.instance_path())).collect();
+        assert!(errors.is_empty(), "{target}: {errors:#?}");
+        let run0 = &sarif["runs"][0];
+        assert_eq!(run0["tool"]["driver"]["rules"].as_array().unwrap().len(), seglint::lint::RULES.len());
+        for r in run0["results"].as_array().unwrap() {
+            let region = &r["locations"][0]["physicalLocation"]["region"];
+            assert!(region["startLine"].as_u64().unwrap() >= 1, "every result has a line: {r}");
+            assert!(r["partialFingerprints"]["seglintFindingHash/v1"].as_str().unwrap().len() == 16);
+        }
+    }
+}
+
+#[test]
+fn github_annotations_follow_the_workflow_command_format() {
+    let (_, out, _) = run(&["check", "--format", "github", "--now", NOW, "testdata/versions/8.2.1"]);
+    assert!(!out.is_empty());
+    for line in out.lines() {
+        let (command, rest) = line.strip_prefix("::").unwrap().split_once(' ').unwrap();
+        assert!(["error", "warning", "notice"].contains(&command), "{line}");
+        let (props, message) = rest.split_once("::").unwrap();
+        assert!(!message.is_empty() && !message.contains('\n'));
+        for prop in props.split(',') {
+            let (key, value) = prop.split_once('=').unwrap_or_else(|| panic!("{prop} in {line}"));
+            assert!(["file", "line", "col", "title", "endLine", "endColumn"].contains(&key), "{key}");
+            assert!(!value.contains(':') && !value.contains(','), "escaped: {value}");
+            if key == "line" || key == "col" {
+                value.parse::<u32>().unwrap();
+            }
+        }
+    }
+    assert!(
+        out.contains("::error file=testdata/versions/8.2.1/tls.reg,line=4,col=1,title=SEG102 sslv3-enabled::"),
+        "{out}"
+    );
+}
+
+#[test]
+fn junit_has_one_case_per_rule_per_array() {
+    let (_, out, _) = run(&[
+        "check",
+        "--format",
+        "junit",
+        "--now",
+        NOW,
+        "testdata/rules/SEG102-fail.xml",
+        "testdata/rules/SEG102-pass.xml",
+    ]);
+    let mut reader = quick_xml::Reader::from_str(&out);
+    let (mut cases, mut failures) = (0, 0);
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e)
+                if e.name().as_ref() == "testcase" =>
+            {
+                cases += 1
+            }
+            quick_xml::events::Event::Start(e) if e.name().as_ref() == "failure" => failures += 1,
+            quick_xml::events::Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert_eq!(cases, 2 * seglint::lint::RULES.len());
+    assert!(failures >= 1);
+    assert!(out.contains("SEG102 sslv3-enabled"));
+}
+
+#[test]
+fn markdown_summary() {
+    let (_, out, _) = run(&["check", "--format", "markdown", "--now", NOW, "testdata/versions/8.2.1"]);
+    assert!(out.starts_with("## seglint: "));
+    assert!(out.contains("| severity | rule | server | direction | finding | where |"));
+}
+
+#[test]
+fn config_file_typos_are_diagnostics_with_suggestions() {
+    let (code, _, err) = run(&[
+        "check",
+        "--color",
+        "never",
+        "--config",
+        "testdata/ci/seglint-typo.toml",
+        "testdata/rules/SEG102-fail.xml",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("did you mean `legacy-tls-enabled`?"), "{err}");
+    assert!(err.contains("seglint-typo.toml:5:1"), "{err}");
+    let (code, _, err) = run(&[
+        "check",
+        "--color",
+        "never",
+        "--config",
+        "testdata/ci/seglint-badkey.toml",
+        "testdata/rules/SEG102-fail.xml",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("did you mean `fail-on`?"), "{err}");
+}
+
+#[test]
+fn config_levels_and_flags() {
+    // seglint.toml: SEG103 allowed, SEG102 a warning, fail-on warning.
+    let (code, json) = check_json("testdata/rules/SEG102-fail.xml", &["--config", "testdata/ci/seglint.toml"]);
+    assert_eq!(code, 1);
+    assert!(!codes(&json).contains(&"SEG103".to_string()));
+    assert!(
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"] == "SEG102")
+            .all(|f| f["severity"] == "warning")
+    );
+    // Flags win over the file.
+    let (code, json) = check_json(
+        "testdata/rules/SEG102-fail.xml",
+        &["--config", "testdata/ci/seglint.toml", "--allow", "SEG102", "--fail-on", "error"],
+    );
+    assert_eq!(code, 0);
+    assert!(codes(&json).is_empty(), "{:?}", codes(&json));
+    let (code, _) = check_json("testdata/rules/SEG103-fail.xml", &["--deny", "legacy-tls-enabled"]);
+    assert_eq!(code, 1);
+    assert_eq!(run(&["check", "--deny", "SEG999", "testdata/rules/SEG103-fail.xml"]).0, 2);
+}
+
+#[test]
+fn inline_suppressions_need_a_reason_and_a_match() {
+    let (code, json) = check_json("testdata/ci/suppressions.xml", &["--fail-on", "error"]);
+    let findings = json["findings"].as_array().unwrap();
+    let suppressed: Vec<&Value> = findings.iter().filter(|f| f["suppressed"].is_object()).collect();
+    assert_eq!(suppressed.len(), 2, "{findings:#?}");
+    assert!(
+        suppressed
+            .iter()
+            .any(|f| f["server"] == "MAIL01" && f["suppressed"]["reason"] == "legacy partner until 2027-03")
+    );
+    assert!(codes(&json).contains(&"SEG901".to_string()));
+    assert!(findings.iter().any(|f| f["code"] == "SEG902" && f["message"].as_str().unwrap().contains("SEG404")));
+    // Both SEG102 findings are suppressed: the remaining errors are none, so exit 0.
+    assert_eq!(code, 0);
+    assert_eq!(json["suppressed"], 2);
+    assert_eq!(json["summary"]["error"], 0);
+}
+
+#[test]
+fn a_baseline_survives_reformatting_and_reports_fixed_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    let baseline = dir.path().join("baseline.json");
+    let b = baseline.to_str().unwrap();
+    let (code, _, err) = run(&["check", "--now", NOW, "--write-baseline", b, "testdata/versions/8.2.1"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("wrote baseline"));
+    // The same array, reordered and reformatted, in another directory: nothing is new.
+    let (code, json) = check_json("testdata/ci/reordered-8.2.1", &["--baseline", b]);
+    assert_eq!(code, 0, "{}", serde_json::to_string_pretty(&json["baseline"]).unwrap());
+    assert_eq!(json["baseline"]["new"], 0);
+    assert!(json["baseline"]["fixed"].as_array().unwrap().is_empty());
+    // A baseline entry that no longer matches is reported as fixed.
+    let mut recorded: Value = serde_json::from_str(&std::fs::read_to_string(&baseline).unwrap()).unwrap();
+    recorded["findings"].as_array_mut().unwrap().push(serde_json::json!({"fingerprint": "0000000000000000", "code": "SEG101", "array": "Contoso Mail", "server": null, "direction": "outbound", "setting": "SSLMethodSSLv2", "message": "gone"}));
+    std::fs::write(&baseline, serde_json::to_string(&recorded).unwrap()).unwrap();
+    let (_, json) = check_json("testdata/versions/8.2.1", &["--baseline", b]);
+    assert_eq!(json["baseline"]["fixed"][0]["code"], "SEG101");
+}
+
+#[test]
+fn diff_reports_posture_changes_and_introduced_findings() {
+    let (code, out, _) = run(&[
+        "diff",
+        "--format",
+        "json",
+        "--now",
+        NOW,
+        "testdata/rules/SEG102-pass.xml",
+        "testdata/rules/SEG102-fail.xml",
+    ]);
+    assert_eq!(code, 1, "SEG102 is introduced");
+    let d: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(d["schema"], "seglint/diff/v1");
+    assert!(d["introduced"].as_array().unwrap().iter().all(|f| f["code"] == "SEG102"));
+    assert!(d["resolved"].as_array().unwrap().is_empty());
+    assert!(
+        d["postures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["direction"] == "outbound" && p["after"]["protocols"][0] == "SSLv3")
+    );
+    // The other way round the change resolves it: nothing introduced, exit 0.
+    let (code, out, _) = run(&[
+        "diff",
+        "--format",
+        "json",
+        "--now",
+        NOW,
+        "testdata/rules/SEG102-fail.xml",
+        "testdata/rules/SEG102-pass.xml",
+    ]);
+    assert_eq!(code, 0);
+    let d: Value = serde_json::from_str(&out).unwrap();
+    assert!(!d["resolved"].as_array().unwrap().is_empty());
+    let (_, md, _) = run(&[
+        "diff",
+        "--format",
+        "markdown",
+        "--now",
+        NOW,
+        "testdata/rules/SEG102-pass.xml",
+        "testdata/rules/SEG102-fail.xml",
+    ]);
+    assert!(md.contains("### Introduced findings"));
+}
+
+#[test]
+fn init_writes_a_starter_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let status = |args: &[&str]| seglint().current_dir(dir.path()).args(args).output().unwrap().status.code();
+    assert_eq!(status(&["init"]), Some(0));
+    let text = std::fs::read_to_string(dir.path().join("seglint.toml")).unwrap();
+    assert!(seglint::policy::parse_config("seglint.toml", &text).is_ok(), "the starter file is valid");
+    assert_eq!(status(&["init"]), Some(2), "never over an existing file without --force");
+    assert_eq!(status(&["init", "--force"]), Some(0));
+}
+
+#[test]
+fn completions_for_every_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let (code, out, _) = run(&["completions", shell]);
+        assert_eq!(code, 0);
+        assert!(out.contains("seglint") && out.contains("migrate"), "{shell}");
+    }
+}
+
+#[test]
+fn pre_commit_hook_definition_runs_check() {
+    let hooks = std::fs::read_to_string(root().join(".pre-commit-hooks.yaml")).unwrap();
+    assert!(hooks.contains("id: seglint") && hooks.contains("entry: seglint check"));
+}

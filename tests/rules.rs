@@ -1,0 +1,89 @@
+//! The rule catalog: every rule documented under the fixed headings, codes stable (a snapshot
+//! shows any rename or removal in review), lookups by code or name, and `--rules DIR` checks.
+
+mod common;
+use common::*;
+
+#[test]
+fn every_rule_is_documented() {
+    let k = seglint::knowledge::Knowledge::embedded().unwrap();
+    for (code, name) in seglint::lint::RULES {
+        let doc = k.rule(code).unwrap_or_else(|| panic!("{code} has no documentation"));
+        assert_eq!(doc.name, *name);
+        for (field, text) in [
+            ("what", &doc.what),
+            ("why", &doc.why),
+            ("example", &doc.example),
+            ("fix", &doc.fix),
+            ("summary", &doc.summary),
+        ] {
+            assert!(text.trim().len() > 10, "{code}: `{field}` is too thin");
+        }
+        assert!(!doc.sources.is_empty() || code.starts_with("SEG9"), "{code} cites no source");
+        let out = seglint().args(["rules", code]).output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        for heading in ["## What it checks", "## Why it matters", "## Example", "## How to fix it", "## Sources"] {
+            assert!(text.contains(heading), "{code}: missing {heading}");
+        }
+    }
+}
+
+#[test]
+fn the_code_list_is_stable() {
+    let out = seglint().arg("rules").output().unwrap();
+    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+        insta::assert_snapshot!("rule_codes", String::from_utf8(out.stdout).unwrap());
+    });
+}
+
+#[test]
+fn rules_are_found_by_code_or_name() {
+    let by_name = seglint().args(["rules", "sslv3-enabled"]).output().unwrap();
+    let by_code = seglint().args(["rules", "seg102"]).output().unwrap();
+    assert_eq!(by_name.stdout, by_code.stdout);
+    let typo = seglint().args(["rules", "sslv3-enabeld"]).output().unwrap();
+    assert_eq!(typo.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&typo.stderr).contains("did you mean `sslv3-enabled`?"));
+}
+
+#[test]
+fn bad_rules_data_is_a_configuration_error_pointing_into_the_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    let versions = std::fs::read_to_string(root().join("rules/versions.toml")).unwrap().replacen(
+        "\"TLSv1.2\", \"TLSv1.3\"]",
+        "\"TLSv1.2\", \"TLSv9\"]",
+        1,
+    );
+    std::fs::write(dir.path().join("versions.toml"), versions).unwrap();
+    let out = seglint()
+        .args(["check", "--color", "never", "--rules"])
+        .arg(dir.path())
+        .arg("testdata/rules/SEG102-fail.xml")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("`TLSv9` is not a protocol") && err.contains("versions.toml:"), "{err}");
+}
+
+#[test]
+fn a_rules_directory_can_correct_a_fact() {
+    // An administrator whose 8.x build keeps SSLv3 on by default says so in their own data.
+    let dir = tempfile::tempdir().unwrap();
+    let versions = std::fs::read_to_string(root().join("rules/versions.toml")).unwrap().replacen(
+        "sending = [\"TLSv1.0\", \"TLSv1.1\", \"TLSv1.2\"]",
+        "sending = [\"SSLv3\", \"TLSv1.0\", \"TLSv1.1\", \"TLSv1.2\"]",
+        1,
+    );
+    std::fs::write(dir.path().join("versions.toml"), versions).unwrap();
+    let (_, json) = check_json("testdata/rules/SEG103-fail.xml", &["--rules", dir.path().to_str().unwrap()]);
+    let f = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "SEG102")
+        .expect("SEG102 from the corrected default");
+    assert_eq!(f["evidence"], "default");
+    assert!(f["location"].is_null());
+    assert!(f["rules_data"]["file"].as_str().unwrap().ends_with("versions.toml"));
+}
