@@ -251,12 +251,19 @@ impl<'t> Parser<'t> {
         }
         let attrs = self.attrs(raw, start)?;
         let ctx = match (&parent, name) {
-            (Ctx::Root, "SenderProperties") => Ctx::Sender,
+            (Ctx::Root, "SenderProperties" | "Servers" | "AdvancedSettings" | "Registry") => {
+                self.unknown_attrs(name, &attrs, &[]);
+                match name {
+                    "SenderProperties" => Ctx::Sender,
+                    "Servers" => Ctx::Servers,
+                    "AdvancedSettings" => Ctx::Advanced,
+                    _ => Ctx::Registry,
+                }
+            }
             (Ctx::Sender, "OutboundSecurity") => {
                 self.outbound(name, &attrs, Span::new(start, raw.len()))?;
                 Ctx::Leaf
             }
-            (Ctx::Root, "Servers") => Ctx::Servers,
             (Ctx::Servers, "Server") => self.server(&attrs, Span::new(start, raw.len()))?,
             (Ctx::Server(i), "InboundSecurity") => {
                 let i = *i;
@@ -269,12 +276,10 @@ impl<'t> Parser<'t> {
                 self.out.servers[i].inbound.certificate = Some(cert);
                 Ctx::Leaf
             }
-            (Ctx::Root, "AdvancedSettings") => Ctx::Advanced,
             (Ctx::Advanced, "Setting") => {
                 self.setting(&attrs, Span::new(start, raw.len()))?;
                 Ctx::Leaf
             }
-            (Ctx::Root, "Registry") => Ctx::Registry,
             (Ctx::Registry, "Key") => {
                 self.unknown_attrs(name, &attrs, &["path"]);
                 let path = attrs.iter().find(|a| a.name == "path").ok_or_else(|| {
@@ -720,6 +725,33 @@ mod tests {
             "<SegConfiguration><Registry><Key path=\"k\"><Value>&bogus;</Value></Key></Registry></SegConfiguration>",
         ] {
             assert!(parse(xml, 0, "t.xml", Path::new(".")).is_err(), "{xml}");
+        }
+    }
+
+    #[test]
+    fn never_panics_on_random_or_mutated_input() {
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let alphabet = b"<>/=\"' SegConfigurationServerNameValueKey!-[]&;#x\xc3\xa9\n";
+        for round in 0..3000 {
+            let text = if round % 2 == 0 {
+                let mut bytes = SAMPLE.as_bytes().to_vec();
+                for _ in 0..(1 + next() % 4) {
+                    let i = (next() as usize) % bytes.len();
+                    bytes[i] = alphabet[(next() as usize) % alphabet.len()];
+                }
+                String::from_utf8_lossy(&bytes).into_owned()
+            } else {
+                let len = (next() % 300) as usize;
+                let bytes: Vec<u8> = (0..len).map(|_| alphabet[(next() as usize) % alphabet.len()]).collect();
+                String::from_utf8_lossy(&bytes).into_owned()
+            };
+            let _ = parse(&text, 0, "t.xml", Path::new("."));
         }
     }
 }
