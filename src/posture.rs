@@ -25,6 +25,8 @@ pub struct Evidenced<T> {
     pub sources: Vec<String>,
     /// What is assumed, when the confidence is `Inferred`.
     pub caveat: Option<String>,
+    /// For an explicit product setting: its name and place, without the value.
+    pub setting: Option<String>,
 }
 
 impl<T> Evidenced<T> {
@@ -38,6 +40,7 @@ impl<T> Evidenced<T> {
             via,
             sources,
             caveat: None,
+            setting: None,
         }
     }
 
@@ -52,6 +55,7 @@ impl<T> Evidenced<T> {
             via: via.into(),
             sources: vec![],
             caveat: None,
+            setting: None,
         }
     }
 }
@@ -534,6 +538,7 @@ fn default_protocols(row: &RowMatch<'_>, direction: Direction) -> Vec<ProtocolSt
                 data: Some(at),
                 via: format!("default when {verb} for {}", r.label),
                 sources: r.sources.clone(),
+                setting: None,
                 caveat: (evidence == Evidence::Inferred).then(|| {
                     if row.covered {
                         format!("no article states the {verb} defaults of {}", r.label)
@@ -566,6 +571,7 @@ pub fn resolve<'k>(k: &'k Knowledge, array: &Array, version: &Version) -> Postur
             c.sources.clone(),
         );
         e.caveat = c.caveat.clone();
+        e.setting = Some(c.display.clone());
         e
     };
 

@@ -30,7 +30,7 @@ fn direction(ctx: &Ctx<'_>, d: &DirectionPosture, out: &mut Vec<Finding>) {
             .iter()
             .map(|&p| &d.state(p).allowed)
             .filter(|a| switches && a.evidence == Evidence::Explicit)
-            .map(|a| a.via.clone())
+            .map(|a| a.setting.clone().unwrap_or_else(|| a.via.clone()))
             .collect();
         let defaults: Vec<Protocol> = protocols
             .iter()
@@ -40,7 +40,7 @@ fn direction(ctx: &Ctx<'_>, d: &DirectionPosture, out: &mut Vec<Finding>) {
         let mut parts = Vec::new();
         if !explicit.is_empty() {
             parts.push(format!(
-                "change {} to 0 and commit configuration, then restart the {service} service on each processing server",
+                "set {} to 0 (it is 1), commit configuration, then restart the {service} service on each processing server",
                 explicit.join(" and ")
             ));
         }
