@@ -35,11 +35,16 @@ impl Outcome {
     }
 }
 
-fn knowledge_error(e: &KnowledgeError, color: bool) -> String {
+/// Renders any diagnostic for stderr.
+fn render(d: &dyn miette::Diagnostic, color: bool) -> String {
     let mut s = String::new();
     let theme = if color { miette::GraphicalTheme::unicode() } else { miette::GraphicalTheme::unicode_nocolor() };
-    let _ = miette::GraphicalReportHandler::new_themed(theme).render_report(&mut s, e);
+    let _ = miette::GraphicalReportHandler::new_themed(theme).with_width(width()).render_report(&mut s, d);
     s
+}
+
+fn knowledge_error(e: &KnowledgeError, color: bool) -> String {
+    render(e, color)
 }
 
 pub fn use_color(choice: ColorChoice, to_file: bool) -> bool {
@@ -78,19 +83,15 @@ pub fn check_array(
     }
 }
 
-fn config_error(e: &crate::policy::ConfigError, color: bool) -> String {
-    let mut s = String::new();
-    let theme = if color { miette::GraphicalTheme::unicode() } else { miette::GraphicalTheme::unicode_nocolor() };
-    let _ = miette::GraphicalReportHandler::new_themed(theme).render_report(&mut s, e);
-    s
-}
-
-/// The policy in force: seglint.toml, then the flags.
-fn policy(c: &Common, color: bool) -> Result<crate::policy::Config, String> {
-    match crate::policy::find_config(c.config.as_deref()) {
-        Some(path) => crate::policy::load_config(&path).map_err(|e| config_error(&e, color)),
-        None => Ok(crate::policy::Config::default()),
-    }
+/// The policy (seglint.toml) and the rules data a command runs with; a usage error if either
+/// is bad.
+fn setup(c: &Common, color: bool) -> Result<(crate::policy::Config, Knowledge), Outcome> {
+    let config = match crate::policy::find_config(c.config.as_deref()) {
+        Some(path) => crate::policy::load_config(&path).map_err(|e| Outcome::usage(render(&e, color)))?,
+        None => crate::policy::Config::default(),
+    };
+    let k = Knowledge::load(c.rules.as_deref()).map_err(|e| Outcome::usage(knowledge_error(&e, color)))?;
+    Ok((config, k))
 }
 
 fn fail_threshold(cli: Option<FailOn>, config: &crate::policy::Config) -> Option<crate::finding::Severity> {
@@ -108,13 +109,9 @@ pub fn check(args: &CheckArgs) -> Outcome {
     use rayon::prelude::*;
     let c = &args.common;
     let color = use_color(c.color, args.output.is_some());
-    let config = match policy(c, color) {
-        Ok(p) => p,
-        Err(e) => return Outcome::usage(e),
-    };
-    let k = match Knowledge::load(c.rules.as_deref()) {
-        Ok(k) => k,
-        Err(e) => return Outcome::usage(knowledge_error(&e, color)),
+    let (config, k) = match setup(c, color) {
+        Ok(x) => x,
+        Err(o) => return o,
     };
     let mut levels = config.levels.clone();
     for (list, level) in [
@@ -253,9 +250,9 @@ pub fn migrate(args: &MigrateArgs) -> Outcome {
     use crate::migrate::{self, Goal};
     let c = &args.common;
     let color = use_color(c.color, args.output.is_some());
-    let k = match Knowledge::load(c.rules.as_deref()) {
-        Ok(k) => k,
-        Err(e) => return Outcome::usage(knowledge_error(&e, color)),
+    let (config, k) = match setup(c, color) {
+        Ok(x) => x,
+        Err(o) => return o,
     };
     if args.emit_settings.is_some() && args.arrays.len() > 1 {
         return Outcome::usage("error: --emit-settings writes the settings of one array; give one ARRAY\n".into());
@@ -284,7 +281,10 @@ pub fn migrate(args: &MigrateArgs) -> Outcome {
         GoalArg::Keep => Goal::Keep,
         GoalArg::Recommended => Goal::Recommended,
     };
-    let opts = input::LoadOptions { seg_version: c.seg_version.clone(), max_input_size: c.max_input_size };
+    let opts = input::LoadOptions {
+        seg_version: c.seg_version.clone().or(config.seg_version),
+        max_input_size: c.max_input_size,
+    };
     let mut plans = Vec::new();
     let mut stderr = String::new();
     let mut exit = EXIT_OK;
@@ -335,13 +335,9 @@ pub fn migrate(args: &MigrateArgs) -> Outcome {
 pub fn diff(args: &DiffArgs) -> Outcome {
     let c = &args.common;
     let color = use_color(c.color, args.output.is_some());
-    let config = match policy(c, color) {
-        Ok(p) => p,
-        Err(e) => return Outcome::usage(e),
-    };
-    let k = match Knowledge::load(c.rules.as_deref()) {
-        Ok(k) => k,
-        Err(e) => return Outcome::usage(knowledge_error(&e, color)),
+    let (config, k) = match setup(c, color) {
+        Ok(x) => x,
+        Err(o) => return o,
     };
     let opts = input::LoadOptions {
         seg_version: c.seg_version.clone().or(config.seg_version.clone()),
@@ -401,12 +397,7 @@ pub fn completions(args: &CompletionsArgs) -> Outcome {
 }
 
 pub fn render_input_error(e: &InputError, color: bool) -> String {
-    let mut s = String::new();
-    let theme = if color { miette::GraphicalTheme::unicode() } else { miette::GraphicalTheme::unicode_nocolor() };
-    let _ = miette::GraphicalReportHandler::new_themed(theme)
-        .with_width(width())
-        .render_report(&mut s, &InputDiagnostic::new(e));
-    s
+    render(&InputDiagnostic::new(e), color)
 }
 
 pub fn rules(args: &RulesArgs) -> Outcome {
@@ -463,11 +454,14 @@ pub fn rules(args: &RulesArgs) -> Outcome {
 pub fn explain(args: &ExplainArgs) -> Outcome {
     let c = &args.common;
     let color = use_color(c.color, args.output.is_some());
-    let k = match Knowledge::load(c.rules.as_deref()) {
-        Ok(k) => k,
-        Err(e) => return Outcome::usage(knowledge_error(&e, color)),
+    let (config, k) = match setup(c, color) {
+        Ok(x) => x,
+        Err(o) => return o,
     };
-    let opts = input::LoadOptions { seg_version: c.seg_version.clone(), max_input_size: c.max_input_size };
+    let opts = input::LoadOptions {
+        seg_version: c.seg_version.clone().or(config.seg_version),
+        max_input_size: c.max_input_size,
+    };
     let spec = input::ArraySpec { source: args.array.display().to_string(), path: args.array.clone() };
     let array = match input::load(&spec, &opts) {
         Ok(a) => a,

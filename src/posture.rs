@@ -44,6 +44,14 @@ impl<T> Evidenced<T> {
         }
     }
 
+    /// An attribute of the XML export, as written.
+    fn attribute(at: &crate::model::At<T>, name: &str) -> Self
+    where
+        T: Copy + std::fmt::Display,
+    {
+        Evidenced::explicit(at.value, at.loc, format!("{name}=\"{}\"", at.value), Confidence::Certain, vec![])
+    }
+
     /// A default of the export format itself (not of a product version).
     fn absent(value: T, via: &str) -> Self {
         Evidenced {
@@ -605,34 +613,14 @@ pub fn resolve<'k>(k: &'k Knowledge, array: &Array, version: &Version) -> Postur
         direction: Direction::Outbound,
         server: None,
         tls_enabled: match &o.tls_enabled {
-            Some(at) => Evidenced::explicit(
-                at.value,
-                at.loc,
-                format!("tlsEnabled=\"{}\"", at.value),
-                Confidence::Certain,
-                vec![],
-            ),
+            Some(at) => Evidenced::attribute(at, "tlsEnabled"),
             None => Evidenced::absent(true, "tlsEnabled absent: outbound TLS is on"),
         },
         protocols,
-        cipher_floor: o.min_strength.as_ref().map(|at| {
-            Evidenced::explicit(
-                at.value,
-                at.loc,
-                format!("minimumCipherStrength=\"{}\"", at.value),
-                Confidence::Certain,
-                vec![],
-            )
-        }),
+        cipher_floor: o.min_strength.as_ref().map(|at| Evidenced::attribute(at, "minimumCipherStrength")),
         cipher_list,
         offer_client_certificate: Some(match &o.offer_client_certificate {
-            Some(at) => Evidenced::explicit(
-                at.value,
-                at.loc,
-                format!("offerClientCertificate=\"{}\"", at.value),
-                Confidence::Certain,
-                vec![],
-            ),
+            Some(at) => Evidenced::attribute(at, "offerClientCertificate"),
             None => Evidenced::absent(true, "offerClientCertificate absent: the certificate is offered"),
         }),
     };
@@ -663,28 +651,14 @@ pub fn resolve<'k>(k: &'k Knowledge, array: &Array, version: &Version) -> Postur
                 direction: Direction::Inbound,
                 server: Some(server.name.clone()),
                 tls_enabled: match &i.tls_enabled {
-                    Some(at) => Evidenced::explicit(
-                        at.value,
-                        at.loc,
-                        format!("tlsEnabled=\"{}\"", at.value),
-                        Confidence::Certain,
-                        vec![],
-                    ),
+                    Some(at) => Evidenced::attribute(at, "tlsEnabled"),
                     None if has_cert => {
                         Evidenced::absent(true, "tlsEnabled absent: on, because a certificate is installed")
                     }
                     None => Evidenced::absent(false, "tlsEnabled absent: off, because no certificate is installed"),
                 },
                 protocols,
-                cipher_floor: i.min_strength.as_ref().map(|at| {
-                    Evidenced::explicit(
-                        at.value,
-                        at.loc,
-                        format!("minimumCipherStrength=\"{}\"", at.value),
-                        Confidence::Certain,
-                        vec![],
-                    )
-                }),
+                cipher_floor: i.min_strength.as_ref().map(|at| Evidenced::attribute(at, "minimumCipherStrength")),
                 cipher_list: None,
                 offer_client_certificate: None,
             }
