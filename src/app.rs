@@ -374,6 +374,34 @@ pub fn diff(args: &DiffArgs) -> Outcome {
     Outcome { stdout, stderr, output: args.output.clone(), exit }
 }
 
+pub fn probe(args: &crate::probe::ProbeArgs) -> Outcome {
+    use crate::probe::verdict::{ArrayOutbound, ServerOutbound};
+    let k = match Knowledge::load(None) {
+        Ok(k) => k,
+        Err(e) => return Outcome::usage(knowledge_error(&e, false)),
+    };
+    let opts = input::LoadOptions { seg_version: None, max_input_size: 256 * 1024 * 1024 };
+    let load = |path: &Path| {
+        let spec = input::ArraySpec { source: path.display().to_string(), path: path.to_path_buf() };
+        let array = input::load(&spec, &opts).map_err(|e| render_input_error(&e, false))?;
+        let p = crate::posture::resolve(&k, &array, &array.version);
+        Ok(ArrayOutbound {
+            array: spec.source.clone(),
+            tls_enabled: p.outbound.tls_enabled.value,
+            protocols: p.outbound.effective(),
+            cipher_floor: p.outbound.cipher_floor.as_ref().map(|f| f.value),
+            offer_client_certificate: p.outbound.offer_client_certificate.as_ref().is_none_or(|o| o.value),
+            servers: array
+                .servers
+                .iter()
+                .map(|s| ServerOutbound { name: s.name.clone(), has_certificate: s.inbound.certificate.is_some() })
+                .collect(),
+        })
+    };
+    let out = crate::probe::run(args, &load);
+    Outcome { stdout: out.rendered, stderr: out.stderr, output: args.output.clone(), exit: out.exit_code }
+}
+
 pub fn init(args: &InitArgs) -> Outcome {
     let path = Path::new(crate::policy::CONFIG_FILE);
     match write_bytes_atomically(path, crate::policy::STARTER.as_bytes(), args.force) {

@@ -31,6 +31,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// List the rules, or print one rule's documentation.
     Rules(RulesArgs),
+    /// Check live SMTP peers over STARTTLS, and whether outbound TLS from an array will work with them.
+    Probe(crate::probe::ProbeArgs),
     /// Compare two versions of one array: posture changes, findings introduced and resolved.
     Diff(DiffArgs),
     /// Write a commented starter seglint.toml in the current directory.

@@ -13,6 +13,7 @@ pub mod migrate;
 pub mod model;
 pub mod policy;
 pub mod posture;
+pub mod probe;
 pub mod remedy;
 pub mod report;
 pub mod source;

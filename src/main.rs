@@ -21,6 +21,7 @@ fn main() {
         Command::Explain(a) => app::explain(a),
         Command::Rules(a) => app::rules(a),
         Command::Diff(a) => app::diff(a),
+        Command::Probe(a) => app::probe(a),
         Command::Init(a) => app::init(a),
         Command::Completions(a) => app::completions(a),
     };

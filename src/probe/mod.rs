@@ -1,0 +1,589 @@
+//! `seglint probe`: will outbound TLS from this array work with that peer? Connects to each
+//! `HOST[:PORT]`, speaks SMTP up to STARTTLS, upgrades with rustls, tests legacy protocols with
+//! hand-built ClientHellos, and joins what it saw with the `--array` postures into verdicts.
+//! It never sends mail; every step has a timeout and reads are bounded.
+
+pub mod legacy;
+pub mod smtp;
+pub mod tls;
+pub mod verdict;
+
+use crate::tls::Protocol;
+use serde::Serialize;
+use smtp::{Conversation, Stage, StageError, fail};
+use std::collections::BTreeMap;
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use verdict::{ArrayOutbound, PeerFacts, Verdict};
+
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  seglint probe mx1.example.org\n  seglint probe mx1.example.org:587 --array exports/contoso/ --format json\n  seglint probe --targets peers.txt --array exports/contoso.xml --jobs 8"
+)]
+pub struct ProbeArgs {
+    /// Peers to probe: HOST, HOST:PORT, or [IPv6]:PORT (port 25 by default).
+    #[arg(value_name = "HOST[:PORT]")]
+    pub targets: Vec<String>,
+
+    /// Read more peers from FILE, one per line (# starts a comment).
+    #[arg(long = "targets", value_name = "FILE")]
+    pub targets_file: Option<PathBuf>,
+
+    /// Say whether outbound TLS from each server of this array would work with the peer
+    /// (an XML export or an array directory; repeatable).
+    #[arg(long, value_name = "EXPORT")]
+    pub array: Vec<PathBuf>,
+
+    /// The name to send with EHLO (default: this machine's host name).
+    #[arg(long, value_name = "NAME")]
+    pub helo: Option<String>,
+
+    /// Timeout of each network step: seconds (10, 2.5) or with a unit (500ms, 10s).
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    pub timeout: Duration,
+
+    /// Present this client certificate (PEM) when the peer requests one; needs --client-key.
+    #[arg(long, value_name = "PEM", requires = "client_key")]
+    pub client_cert: Option<PathBuf>,
+
+    /// The private key (PEM) of --client-cert.
+    #[arg(long, value_name = "PEM", requires = "client_cert")]
+    pub client_key: Option<PathBuf>,
+
+    /// Skip the SSLv3 / TLSv1.0 / TLSv1.1 tests (three extra connections per peer).
+    #[arg(long)]
+    pub no_legacy: bool,
+
+    /// How many peers to probe at once.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: u16,
+
+    /// Output format: a readable verdict first, or JSON (seglint/probe/v1).
+    #[arg(long, value_enum, default_value_t = ProbeFormat::Human)]
+    pub format: ProbeFormat,
+
+    /// Write the report to FILE (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProbeFormat {
+    Human,
+    Json,
+}
+
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let (number, scale) = if let Some(n) = s.strip_suffix("ms") {
+        (n, 0.001)
+    } else if let Some(n) = s.strip_suffix('s') {
+        (n, 1.0)
+    } else {
+        (s, 1.0)
+    };
+    match number.trim().parse::<f64>() {
+        Ok(v) if v > 0.0 && v * scale <= 3600.0 => Ok(Duration::from_secs_f64(v * scale)),
+        _ => Err(format!("`{s}` is not a duration; write seconds (10, 2.5) or 500ms, 10s (at most an hour)")),
+    }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Target {
+    pub host: String,
+    pub port: u16,
+}
+
+/// `host`, `host:port`, `[v6]:port`, or a bare IPv6 address.
+pub fn parse_target(s: &str) -> Result<Target, String> {
+    let s = s.trim();
+    let bad = || format!("`{s}` is not HOST, HOST:PORT or [IPv6]:PORT");
+    if let Some(rest) = s.strip_prefix('[') {
+        let (host, after) = rest.split_once(']').ok_or_else(bad)?;
+        let port = match after.strip_prefix(':') {
+            Some(p) => p.parse().map_err(|_| bad())?,
+            None if after.is_empty() => 25,
+            None => return Err(bad()),
+        };
+        return Ok(Target { host: host.to_string(), port });
+    }
+    if s.matches(':').count() > 1 {
+        return Ok(Target { host: s.to_string(), port: 25 });
+    }
+    let (host, port) = match s.split_once(':') {
+        Some((h, p)) => (h, p.parse().map_err(|_| bad())?),
+        None => (s, 25),
+    };
+    if host.is_empty() || port == 0 {
+        return Err(bad());
+    }
+    Ok(Target { host: host.to_string(), port })
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TlsInfo {
+    pub protocol: Protocol,
+    pub cipher_suite: String,
+    pub cipher_bits: u16,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ClientCertInfo {
+    pub requested: bool,
+    pub acceptable_cas: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PeerCert {
+    pub subject: String,
+    pub issuer: String,
+    pub not_before: String,
+    pub not_after: String,
+    pub trusted: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CertificateCheck {
+    /// The chain leads to a Mozilla root (webpki-roots).
+    pub trusted: bool,
+    /// The leaf is valid for the host name probed.
+    pub hostname_valid: bool,
+    pub problem: Option<String>,
+}
+
+/// One probe's result: the `seglint/probe/v1` object.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProbeReport {
+    pub schema: &'static str,
+    pub target: Target,
+    pub banner: Option<String>,
+    pub starttls: Option<bool>,
+    pub capabilities: Vec<String>,
+    pub tls: Option<TlsInfo>,
+    /// Whether the peer completed a handshake restricted to each modern version.
+    pub tls_versions: BTreeMap<&'static str, Option<bool>>,
+    /// Whether the peer negotiates a 256-bit suite when only those are offered.
+    pub strong_256: Option<bool>,
+    pub client_certificate: Option<ClientCertInfo>,
+    pub legacy_protocols: Option<BTreeMap<&'static str, Option<bool>>>,
+    pub peer_certificates: Vec<PeerCert>,
+    pub certificate_check: Option<CertificateCheck>,
+    pub verdicts: Vec<Verdict>,
+    pub error: Option<StageError>,
+}
+
+pub struct Options {
+    pub helo: String,
+    pub timeout: Duration,
+    pub identity: Option<tls::Identity>,
+    pub legacy: bool,
+}
+
+/// Connects and speaks SMTP up to (and including) the `220` answer to STARTTLS.
+fn to_starttls(t: &Target, o: &Options, report: Option<&mut ProbeReport>) -> Result<Option<TcpStream>, StageError> {
+    let stream = smtp::connect(&t.host, t.port, o.timeout)?;
+    let mut c = Conversation::new(stream, o.timeout);
+    let banner = c.reply(Stage::Banner)?;
+    if banner.code != 220 {
+        return fail(Stage::Banner, format!("the peer greeted with {} instead of 220: {}", banner.code, banner.text()));
+    }
+    c.send(Stage::Ehlo, &format!("EHLO {}", o.helo))?;
+    let ehlo = c.reply(Stage::Ehlo)?;
+    if ehlo.code != 250 {
+        return fail(Stage::Ehlo, format!("EHLO was answered with {}: {}", ehlo.code, ehlo.text()));
+    }
+    let caps: Vec<String> =
+        ehlo.lines.iter().skip(1).map(|l| l.split_whitespace().next().unwrap_or("").to_ascii_uppercase()).collect();
+    let starttls = caps.iter().any(|c| c == "STARTTLS");
+    if let Some(r) = report {
+        r.banner = Some(banner.lines.iter().map(|l| format!("220 {l}")).collect::<Vec<_>>().join("\n"));
+        r.capabilities = caps;
+        r.starttls = Some(starttls);
+    }
+    if !starttls {
+        let _ = c.send(Stage::Ehlo, "QUIT");
+        return Ok(None);
+    }
+    c.send(Stage::Starttls, "STARTTLS")?;
+    let answer = c.reply(Stage::Starttls)?;
+    if answer.code != 220 {
+        return fail(Stage::Starttls, format!("STARTTLS was answered with {}: {}", answer.code, answer.text()));
+    }
+    if c.leftover() > 0 {
+        return fail(
+            Stage::Starttls,
+            "the peer sent data after its STARTTLS answer (before the handshake): refusing to continue",
+        );
+    }
+    Ok(Some(c.stream))
+}
+
+fn server_name(host: &str) -> Result<rustls::pki_types::ServerName<'static>, StageError> {
+    rustls::pki_types::ServerName::try_from(host.to_string())
+        .or_else(|_| fail(Stage::Handshake, format!("`{host}` is not a valid TLS server name")))
+}
+
+struct Handshake {
+    info: TlsInfo,
+    record: Arc<tls::Recorder>,
+    certs: Vec<rustls::pki_types::CertificateDer<'static>>,
+}
+
+/// STARTTLS, then a rustls handshake offering `offer`; EHLO and QUIT over TLS when `finish`.
+fn handshake(
+    t: &Target,
+    o: &Options,
+    offer: tls::Offer,
+    finish: bool,
+    report: Option<&mut ProbeReport>,
+) -> Result<Option<Handshake>, StageError> {
+    let Some(mut sock) = to_starttls(t, o, report)? else { return Ok(None) };
+    let record = Arc::new(tls::Recorder::default());
+    let config =
+        tls::client_config(offer, o.identity.as_ref(), record.clone()).or_else(|e| fail(Stage::Handshake, e))?;
+    let mut conn = rustls::ClientConnection::new(config, server_name(&t.host)?)
+        .or_else(|e| fail(Stage::Handshake, e.to_string()))?;
+    while conn.is_handshaking() {
+        if let Err(e) = conn.complete_io(&mut sock) {
+            let why = match e.kind() {
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut => {
+                    format!("no answer within {:?}", o.timeout)
+                }
+                _ => e.to_string(),
+            };
+            return fail(Stage::Handshake, why);
+        }
+    }
+    let protocol = match conn.protocol_version() {
+        Some(rustls::ProtocolVersion::TLSv1_3) => Protocol::Tls13,
+        _ => Protocol::Tls12,
+    };
+    let suite = conn.negotiated_cipher_suite().map(|s| s.suite());
+    let info = TlsInfo {
+        protocol,
+        cipher_suite: suite.map_or_else(|| "unknown".into(), |s| format!("{s:?}")),
+        cipher_bits: suite.map_or(0, tls::cipher_bits),
+    };
+    let certs =
+        conn.peer_certificates().map(|c| c.iter().map(|d| d.clone().into_owned()).collect()).unwrap_or_default();
+    if finish {
+        let mut c = Conversation::new(rustls::StreamOwned::new(conn, sock), o.timeout);
+        c.send(Stage::Handshake, &format!("EHLO {}", o.helo))?;
+        let again = c.reply(Stage::Handshake)?;
+        if again.code != 250 {
+            return fail(Stage::Handshake, format!("EHLO over TLS was answered with {}", again.code));
+        }
+        let _ = c.send(Stage::Handshake, "QUIT");
+        let _ = c.reply(Stage::Handshake);
+    }
+    Ok(Some(Handshake { info, record, certs }))
+}
+
+fn peer_certs(certs: &[rustls::pki_types::CertificateDer<'_>], trusted: bool) -> Vec<PeerCert> {
+    use x509_parser::prelude::*;
+    let rfc3339 =
+        |t: ASN1Time| t.to_datetime().format(&::time::format_description::well_known::Rfc3339).unwrap_or_default();
+    certs
+        .iter()
+        .filter_map(|der| X509Certificate::from_der(der).ok().map(|(_, c)| c))
+        .map(|c| PeerCert {
+            subject: c.subject().to_string(),
+            issuer: c.issuer().to_string(),
+            not_before: rfc3339(c.validity().not_before),
+            not_after: rfc3339(c.validity().not_after),
+            trusted,
+        })
+        .collect()
+}
+
+/// Probes one peer; never panics, always returns a report.
+pub fn probe(t: &Target, o: &Options) -> ProbeReport {
+    let mut r = ProbeReport {
+        schema: "seglint/probe/v1",
+        target: t.clone(),
+        banner: None,
+        starttls: None,
+        capabilities: vec![],
+        tls: None,
+        tls_versions: BTreeMap::from([("TLSv1.2", None), ("TLSv1.3", None)]),
+        strong_256: None,
+        client_certificate: None,
+        legacy_protocols: None,
+        peer_certificates: vec![],
+        certificate_check: None,
+        verdicts: vec![],
+        error: None,
+    };
+    match handshake(t, o, tls::Offer::All, true, Some(&mut r)) {
+        Ok(None) => return r,
+        Ok(Some(h)) => {
+            let verdict = h.record.verdict.lock().ok().and_then(|mut v| v.take());
+            let (trusted, hostname_valid, problem) = tls::describe_verdict(&verdict);
+            r.peer_certificates = peer_certs(&h.certs, trusted);
+            r.certificate_check = Some(CertificateCheck { trusted, hostname_valid, problem });
+            let requested = h.record.requested.lock().ok().and_then(|r| r.clone());
+            r.client_certificate =
+                Some(ClientCertInfo { requested: requested.is_some(), acceptable_cas: requested.unwrap_or_default() });
+            let tls13 = h.info.protocol == Protocol::Tls13;
+            r.tls_versions.insert("TLSv1.3", Some(tls13));
+            r.tls_versions.insert("TLSv1.2", if tls13 { None } else { Some(true) });
+            r.strong_256 = (h.info.cipher_bits == 256).then_some(true);
+            r.tls = Some(h.info);
+            if tls13 {
+                let twelve = handshake(t, o, tls::Offer::Tls12Only, false, None);
+                r.tls_versions.insert("TLSv1.2", Some(matches!(twelve, Ok(Some(_)))));
+            }
+            if r.strong_256.is_none() {
+                let strong = handshake(t, o, tls::Offer::Strong256, false, None);
+                r.strong_256 = Some(matches!(strong, Ok(Some(_))));
+            }
+        }
+        Err(e) => {
+            let stop = e.stage != Stage::Handshake;
+            r.error = Some(e);
+            if stop {
+                return r;
+            }
+            r.tls_versions = BTreeMap::from([("TLSv1.2", Some(false)), ("TLSv1.3", Some(false))]);
+        }
+    }
+    if o.legacy {
+        let mut legacy = BTreeMap::new();
+        let sni = t.host.parse::<std::net::IpAddr>().is_err().then_some(t.host.as_str());
+        for p in [Protocol::Ssl3, Protocol::Tls10, Protocol::Tls11] {
+            let version = legacy::wire_version(p).unwrap_or(0);
+            let answer = match to_starttls(t, o, None) {
+                Ok(Some(mut sock)) => Some(legacy::ask(&mut sock, version, sni, o.timeout)),
+                _ => None,
+            };
+            legacy.insert(p.name(), answer);
+        }
+        r.legacy_protocols = Some(legacy);
+    }
+    r
+}
+
+impl ProbeReport {
+    pub fn facts(&self) -> PeerFacts {
+        let mut accepts = vec![
+            (Protocol::Tls12, self.tls_versions.get("TLSv1.2").copied().flatten()),
+            (Protocol::Tls13, self.tls_versions.get("TLSv1.3").copied().flatten()),
+        ];
+        for p in [Protocol::Ssl3, Protocol::Tls10, Protocol::Tls11] {
+            accepts.push((p, self.legacy_protocols.as_ref().and_then(|l| l.get(p.name()).copied().flatten())));
+        }
+        PeerFacts {
+            starttls: self.starttls,
+            client_certificate_requested: self.client_certificate.as_ref().map(|c| c.requested),
+            accepts,
+            strong_256: self.strong_256,
+        }
+    }
+
+    /// The peer could not be probed at all: no SMTP dialogue, or no protocol of any kind.
+    pub fn unprobed(&self) -> bool {
+        match &self.error {
+            None => false,
+            Some(e) if e.stage != Stage::Handshake => true,
+            Some(_) => !self.legacy_protocols.as_ref().is_some_and(|l| l.values().any(|v| *v == Some(true))),
+        }
+    }
+}
+
+/// The outcome of a probe run: the text to print and the exit code (0 no verdict fails, 1 a
+/// verdict fails, 3 a peer could not be probed, 2 bad arguments).
+pub struct ProbeOutcome {
+    pub exit_code: i32,
+    pub rendered: String,
+    pub stderr: String,
+}
+
+pub fn run(args: &ProbeArgs, load_array: &dyn Fn(&std::path::Path) -> Result<ArrayOutbound, String>) -> ProbeOutcome {
+    let usage =
+        |message: String| ProbeOutcome { exit_code: 2, rendered: String::new(), stderr: format!("error: {message}\n") };
+    let mut raw: Vec<String> = args.targets.clone();
+    if let Some(path) = &args.targets_file {
+        match std::fs::read_to_string(path) {
+            Ok(text) => raw.extend(
+                text.lines().map(|l| l.split('#').next().unwrap_or("").trim().to_string()).filter(|l| !l.is_empty()),
+            ),
+            Err(e) => return usage(format!("cannot read {}: {e}", path.display())),
+        }
+    }
+    if raw.is_empty() {
+        return usage("name at least one peer: seglint probe HOST[:PORT] (or --targets FILE)".into());
+    }
+    let mut targets = Vec::new();
+    for t in &raw {
+        match parse_target(t) {
+            Ok(t) => targets.push(t),
+            Err(e) => return usage(e),
+        }
+    }
+    let identity = match (&args.client_cert, &args.client_key) {
+        (Some(c), Some(k)) => match tls::load_identity(c, k) {
+            Ok(i) => Some(i),
+            Err(e) => return usage(e),
+        },
+        _ => None,
+    };
+    let mut arrays = Vec::new();
+    for a in &args.array {
+        match load_array(a) {
+            Ok(x) => arrays.push(x),
+            Err(e) => return ProbeOutcome { exit_code: 3, rendered: String::new(), stderr: e },
+        }
+    }
+    let options = Options {
+        helo: args.helo.clone().unwrap_or_else(smtp::default_helo),
+        timeout: args.timeout,
+        identity,
+        legacy: !args.no_legacy,
+    };
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<std::sync::Mutex<Option<ProbeReport>>> =
+        targets.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..usize::from(args.jobs).min(targets.len()) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let Some(t) = targets.get(i) else { break };
+                    let mut report = probe(t, &options);
+                    let facts = report.facts();
+                    if !report.unprobed() {
+                        report.verdicts = arrays.iter().flat_map(|a| verdict::verdicts(&facts, a)).collect();
+                    }
+                    if let Ok(mut slot) = results[i].lock() {
+                        *slot = Some(report);
+                    }
+                }
+            });
+        }
+    });
+    let reports: Vec<ProbeReport> = results.into_iter().filter_map(|m| m.into_inner().ok().flatten()).collect();
+    let exit_code = if reports.iter().any(ProbeReport::unprobed) {
+        3
+    } else if reports.iter().any(|r| r.verdicts.iter().any(|v| v.outcome == "fail")) {
+        1
+    } else {
+        0
+    };
+    let rendered = match args.format {
+        ProbeFormat::Json => {
+            let text = match reports.as_slice() {
+                [one] => serde_json::to_string_pretty(one),
+                many => serde_json::to_string_pretty(many),
+            };
+            format!("{}\n", text.unwrap_or_default())
+        }
+        ProbeFormat::Human => reports.iter().map(human).collect::<Vec<_>>().join("\n"),
+    };
+    ProbeOutcome { exit_code, rendered, stderr: String::new() }
+}
+
+fn yes(b: Option<bool>) -> &'static str {
+    match b {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "not tested",
+    }
+}
+
+/// The readable report: the verdict first, details after.
+pub fn human(r: &ProbeReport) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let t = &r.target;
+    let head = match (&r.error, &r.tls, r.starttls) {
+        (Some(e), _, _) if r.unprobed() => {
+            format!("could not be probed: {} failed: {}", stage_name(e.stage), e.message)
+        }
+        (_, Some(tls), _) => format!("STARTTLS, {} with {}", tls.protocol, tls.cipher_suite),
+        (_, None, Some(false)) => "no STARTTLS offered: mail to this peer goes unencrypted".into(),
+        (Some(e), None, _) => format!("STARTTLS offered, but no TLSv1.2/1.3 handshake: {}", e.message),
+        _ => "no TLS".into(),
+    };
+    let _ = writeln!(out, "{}:{} — {head}", t.host, t.port);
+    if r.unprobed() {
+        return out;
+    }
+    for v in &r.verdicts {
+        if v.reasons.is_empty() {
+            let _ = writeln!(out, "  PASS  {} {}", v.array, v.server);
+        }
+        for reason in &v.reasons {
+            let sources =
+                if reason.sources.is_empty() { String::new() } else { format!(" [{}]", reason.sources.join(", ")) };
+            let _ = writeln!(out, "  FAIL  {} {}: {}{sources}", v.array, v.server, reason.message);
+        }
+    }
+    if let Some(b) = &r.banner {
+        let _ = writeln!(out, "  banner:             {}", b.replace('\n', " | "));
+    }
+    if let Some(c) = &r.client_certificate {
+        let cas = if c.acceptable_cas.is_empty() {
+            String::new()
+        } else {
+            format!(" (accepted CAs: {})", c.acceptable_cas.join("; "))
+        };
+        let _ = writeln!(out, "  client certificate: {}{cas}", if c.requested { "requested" } else { "not requested" });
+    }
+    let versions: Vec<String> = r.tls_versions.iter().map(|(k, v)| format!("{k} {}", yes(*v))).collect();
+    let _ = writeln!(out, "  TLS versions:       {}", versions.join(", "));
+    match &r.legacy_protocols {
+        Some(l) => {
+            let legacy: Vec<String> = l.iter().map(|(k, v)| format!("{k} {}", yes(*v))).collect();
+            let _ = writeln!(out, "  legacy protocols:   {}", legacy.join(", "));
+        }
+        None if r.starttls == Some(true) && r.error.is_none() => {
+            let _ = writeln!(out, "  legacy protocols:   not tested (--no-legacy)");
+        }
+        None => {}
+    }
+    if let Some(s) = r.strong_256 {
+        let _ = writeln!(out, "  256-bit suite:      {}", if s { "yes" } else { "no" });
+    }
+    if let Some(c) = &r.certificate_check {
+        let state = match (c.trusted, c.hostname_valid) {
+            (true, true) => "trusted, valid for the host name".to_string(),
+            _ => format!("not trusted: {}", c.problem.clone().unwrap_or_default()),
+        };
+        let _ = writeln!(out, "  peer certificate:   {state}");
+    }
+    for c in &r.peer_certificates {
+        let _ = writeln!(out, "    {} (issuer {}; {} – {})", c.subject, c.issuer, c.not_before, c.not_after);
+    }
+    out
+}
+
+fn stage_name(s: Stage) -> &'static str {
+    match s {
+        Stage::Connect => "connect",
+        Stage::Banner => "banner",
+        Stage::Ehlo => "ehlo",
+        Stage::Starttls => "starttls",
+        Stage::Handshake => "handshake",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_and_durations() {
+        assert_eq!(parse_target("mx.example.org").unwrap(), Target { host: "mx.example.org".into(), port: 25 });
+        assert_eq!(parse_target("mx:587").unwrap().port, 587);
+        assert_eq!(parse_target("[::1]:2525").unwrap(), Target { host: "::1".into(), port: 2525 });
+        assert_eq!(parse_target("2001:db8::1").unwrap().port, 25);
+        for bad in ["", ":25", "mx:port", "[::1", "mx:0"] {
+            assert!(parse_target(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
+        assert_eq!(parse_duration("2.5").unwrap(), Duration::from_millis(2500));
+        assert!(parse_duration("soon").is_err());
+    }
+}

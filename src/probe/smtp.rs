@@ -1,0 +1,168 @@
+//! The SMTP side of a probe: connect (every resolved address in turn), bounded reads of
+//! replies (lines of at most 512 octets, RFC 5321; at most 100 lines), EHLO, STARTTLS, QUIT.
+//! Every step has a deadline; nothing here ever sends mail.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::time::{Duration, Instant};
+
+pub const MAX_LINE: usize = 512;
+pub const MAX_LINES: usize = 100;
+
+/// Where a probe stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stage {
+    Connect,
+    Banner,
+    Ehlo,
+    Starttls,
+    Handshake,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StageError {
+    pub stage: Stage,
+    pub message: String,
+}
+
+pub fn fail<T>(stage: Stage, message: impl Into<String>) -> Result<T, StageError> {
+    Err(StageError { stage, message: message.into() })
+}
+
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub code: u16,
+    pub lines: Vec<String>,
+}
+
+impl Reply {
+    pub fn text(&self) -> String {
+        self.lines.join("\n")
+    }
+}
+
+/// Resolves `host` and connects to the first address that answers in time.
+pub fn connect(host: &str, port: u16, timeout: Duration) -> Result<TcpStream, StageError> {
+    let addrs: Vec<SocketAddr> = match (host, port).to_socket_addrs() {
+        Ok(a) => a.collect(),
+        Err(e) => return fail(Stage::Connect, format!("cannot resolve {host}: {e}")),
+    };
+    if addrs.is_empty() {
+        return fail(Stage::Connect, format!("{host} resolves to no address"));
+    }
+    let mut last = String::new();
+    for addr in &addrs {
+        match TcpStream::connect_timeout(addr, timeout) {
+            Ok(s) => {
+                // Each read and write waits at most `timeout`; replies also have a deadline.
+                let _ = s.set_nodelay(true);
+                let _ = s.set_read_timeout(Some(timeout));
+                let _ = s.set_write_timeout(Some(timeout));
+                return Ok(s);
+            }
+            Err(e) => last = format!("{addr}: {e}"),
+        }
+    }
+    fail(Stage::Connect, format!("no address of {host}:{port} accepted a connection within {timeout:?} (last: {last})"))
+}
+
+/// Reads SMTP replies from a byte stream, never more than it must, within a deadline.
+pub struct Conversation<S> {
+    pub stream: S,
+    buf: Vec<u8>,
+    timeout: Duration,
+}
+
+impl<S: Read + Write> Conversation<S> {
+    pub fn new(stream: S, timeout: Duration) -> Self {
+        Conversation { stream, buf: Vec::new(), timeout }
+    }
+
+    /// Bytes the peer sent that no reply has consumed yet.
+    pub fn leftover(&self) -> usize {
+        self.buf.len()
+    }
+
+    pub fn send(&mut self, stage: Stage, line: &str) -> Result<(), StageError> {
+        self.stream
+            .write_all(format!("{line}\r\n").as_bytes())
+            .and_then(|()| self.stream.flush())
+            .or_else(|e| fail(stage, format!("cannot send {}: {e}", line.split(' ').next().unwrap_or(line))))
+    }
+
+    fn line(&mut self, stage: Stage, deadline: Instant) -> Result<String, StageError> {
+        loop {
+            if let Some(i) = self.buf.iter().position(|&b| b == b'\n') {
+                let raw: Vec<u8> = self.buf.drain(..=i).collect();
+                if raw.len() > MAX_LINE {
+                    return fail(
+                        stage,
+                        format!("the peer sent a reply line of {} octets (at most {MAX_LINE} are allowed)", raw.len()),
+                    );
+                }
+                let text = String::from_utf8_lossy(&raw);
+                return Ok(text.trim_end_matches(['\r', '\n']).to_string());
+            }
+            if self.buf.len() > MAX_LINE {
+                return fail(stage, format!("the peer sent more than {MAX_LINE} octets without ending the line"));
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return fail(stage, format!("no complete reply within {:?}", self.timeout));
+            }
+            let mut chunk = [0u8; 1024];
+            match self.stream.read(&mut chunk) {
+                Ok(0) => return fail(stage, "the peer closed the connection"),
+                Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
+                Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {
+                    return fail(stage, format!("no complete reply within {:?}", self.timeout));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return fail(stage, format!("reading the reply failed: {e}")),
+            }
+        }
+    }
+
+    /// Reads one (possibly multi-line) reply.
+    pub fn reply(&mut self, stage: Stage) -> Result<Reply, StageError> {
+        let deadline = Instant::now() + self.timeout;
+        let mut lines = Vec::new();
+        let mut code = None;
+        loop {
+            let line = self.line(stage, deadline)?;
+            let b = line.as_bytes();
+            let valid =
+                b.len() >= 3 && b[..3].iter().all(u8::is_ascii_digit) && (b.len() == 3 || b[3] == b' ' || b[3] == b'-');
+            if !valid {
+                let shown: String = line.chars().take(60).flat_map(char::escape_default).collect();
+                return fail(stage, format!("the peer did not answer in SMTP: \"{shown}\""));
+            }
+            let this: u16 = line[..3].parse().unwrap_or(0);
+            if *code.get_or_insert(this) != this {
+                return fail(
+                    stage,
+                    format!("a multi-line reply changed its code from {} to {this}", code.unwrap_or(0)),
+                );
+            }
+            let more = b.len() > 3 && b[3] == b'-';
+            lines.push(line.get(4..).unwrap_or("").to_string());
+            if lines.len() > MAX_LINES {
+                return fail(stage, format!("the reply has more than {MAX_LINES} lines"));
+            }
+            if !more {
+                return Ok(Reply { code: this, lines });
+            }
+        }
+    }
+}
+
+/// The EHLO name: `--helo`, else this machine's host name, else `localhost`.
+pub fn default_helo() -> String {
+    let from_file = std::fs::read_to_string("/etc/hostname").ok().map(|s| s.trim().to_string());
+    let name = from_file
+        .filter(|s| !s.is_empty())
+        .or_else(|| std::env::var("COMPUTERNAME").ok())
+        .unwrap_or_else(|| "localhost".into());
+    if name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.') { name } else { "localhost".into() }
+}

@@ -1,0 +1,182 @@
+//! Joins what the probe saw of a peer with an array's effective outbound posture: for each
+//! server of the array, will outbound TLS to this peer work, and if not, every reason, each
+//! with the rule or article behind it (client certificate Q19438, protocols Q19541/Q21147,
+//! cipher floor Q14317).
+
+use crate::tls::{Protocol, Strength};
+use serde::Serialize;
+
+/// An array's outbound side, as the posture engine resolves it.
+#[derive(Debug, Clone)]
+pub struct ArrayOutbound {
+    /// The `--array` argument as given.
+    pub array: String,
+    pub tls_enabled: bool,
+    /// Effective outbound protocols.
+    pub protocols: Vec<Protocol>,
+    pub cipher_floor: Option<Strength>,
+    pub offer_client_certificate: bool,
+    pub servers: Vec<ServerOutbound>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServerOutbound {
+    pub name: String,
+    pub has_certificate: bool,
+}
+
+/// What the probe learned of the peer, as far as verdicts need it.
+#[derive(Debug, Clone, Default)]
+pub struct PeerFacts {
+    pub starttls: Option<bool>,
+    pub client_certificate_requested: Option<bool>,
+    /// Per protocol: accepted, refused, or not tested (`None`).
+    pub accepts: Vec<(Protocol, Option<bool>)>,
+    /// Whether the peer can negotiate a 256-bit suite (`None`: not known).
+    pub strong_256: Option<bool>,
+}
+
+impl PeerFacts {
+    fn accepts(&self, p: Protocol) -> Option<bool> {
+        self.accepts.iter().find(|(q, _)| *q == p).and_then(|(_, a)| *a)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Reason {
+    pub code: &'static str,
+    pub message: String,
+    pub sources: Vec<&'static str>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Verdict {
+    pub array: String,
+    pub server: String,
+    pub outcome: &'static str,
+    pub reasons: Vec<Reason>,
+}
+
+fn names(ps: &[Protocol]) -> String {
+    ps.iter().map(|p| p.name()).collect::<Vec<_>>().join(", ")
+}
+
+pub fn verdicts(peer: &PeerFacts, a: &ArrayOutbound) -> Vec<Verdict> {
+    a.servers
+        .iter()
+        .map(|s| {
+            let mut reasons = Vec::new();
+            let mut reason = |code, message: String, sources: &[&'static str]| reasons.push(Reason { code, message, sources: sources.to_vec() });
+            if !a.tls_enabled {
+                reason("outbound-tls-disabled", format!("outbound TLS is disabled for the array: {} sends to this peer without TLS", s.name), &[]);
+            }
+            if peer.starttls == Some(false) {
+                reason("no-starttls", "the peer does not offer STARTTLS".into(), &[]);
+            }
+            if peer.client_certificate_requested == Some(true) {
+                if !s.has_certificate {
+                    reason("client-certificate-missing", format!("the peer requests a client certificate and {} has none (SEG301)", s.name), &["Q19438"]);
+                } else if !a.offer_client_certificate {
+                    reason("client-certificate-not-offered", "the peer requests a client certificate and the array does not offer one (SEG302)".to_string(), &["Q19438"]);
+                }
+            }
+            if peer.starttls != Some(false) {
+                let common: Vec<Protocol> = a.protocols.iter().copied().filter(|&p| peer.accepts(p) == Some(true)).collect();
+                let untested: Vec<Protocol> = a.protocols.iter().copied().filter(|&p| peer.accepts(p).is_none()).collect();
+                if a.protocols.is_empty() {
+                    reason("no-common-protocol", "the array allows no protocol when sending (SEG104)".into(), &["Q19541"]);
+                } else if common.is_empty() && untested.is_empty() {
+                    reason("no-common-protocol", format!("the array sends with {} and the peer accepts none of them", names(&a.protocols)), &["Q19541", "Q21147"]);
+                } else if common.is_empty() {
+                    reason("protocol-overlap-unknown", format!("the peer accepts none of the tested protocols the array sends with; {} were not tested (run without --no-legacy)", names(&untested)), &["Q19541"]);
+                }
+                let modern = common.iter().any(|&p| p >= Protocol::Tls12);
+                if a.cipher_floor == Some(Strength::High) && modern && peer.strong_256 == Some(false) {
+                    reason("cipher-floor-not-met", "the array's outbound minimum cipher strength is High, which needs a 256-bit suite, and the peer negotiates none (SEG205)".into(), &["Q14317", "Q19438"]);
+                }
+            }
+            Verdict { array: a.array.clone(), server: s.name.clone(), outcome: if reasons.is_empty() { "pass" } else { "fail" }, reasons }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Protocol::*;
+
+    fn array(protocols: &[Protocol], floor: Option<Strength>, offer: bool, certs: &[bool]) -> ArrayOutbound {
+        ArrayOutbound {
+            array: "a.xml".into(),
+            tls_enabled: true,
+            protocols: protocols.to_vec(),
+            cipher_floor: floor,
+            offer_client_certificate: offer,
+            servers: certs
+                .iter()
+                .enumerate()
+                .map(|(i, &c)| ServerOutbound { name: format!("MAIL0{}", i + 1), has_certificate: c })
+                .collect(),
+        }
+    }
+
+    fn modern_peer() -> PeerFacts {
+        PeerFacts {
+            starttls: Some(true),
+            client_certificate_requested: Some(false),
+            accepts: vec![
+                (Tls12, Some(true)),
+                (Tls13, Some(true)),
+                (Tls10, Some(false)),
+                (Tls11, Some(false)),
+                (Ssl3, Some(false)),
+            ],
+            strong_256: Some(true),
+        }
+    }
+
+    fn codes(v: &Verdict) -> Vec<&'static str> {
+        v.reasons.iter().map(|r| r.code).collect()
+    }
+
+    #[test]
+    fn all_fine_passes() {
+        let v = verdicts(&modern_peer(), &array(&[Tls10, Tls11, Tls12], Some(Strength::Medium), true, &[true]));
+        assert_eq!(v[0].outcome, "pass");
+    }
+
+    #[test]
+    fn a_requested_certificate_fails_only_the_server_without_one() {
+        let peer = PeerFacts { client_certificate_requested: Some(true), ..modern_peer() };
+        let v = verdicts(&peer, &array(&[Tls12], None, true, &[true, false]));
+        assert_eq!((v[0].outcome, v[1].outcome), ("pass", "fail"));
+        assert_eq!(codes(&v[1]), ["client-certificate-missing"]);
+        let v = verdicts(&peer, &array(&[Tls12], None, false, &[true]));
+        assert_eq!(codes(&v[0]), ["client-certificate-not-offered"]);
+    }
+
+    #[test]
+    fn no_common_protocol_fails() {
+        let v = verdicts(&modern_peer(), &array(&[Tls10], None, true, &[true]));
+        assert_eq!(codes(&v[0]), ["no-common-protocol"]);
+        let untested = PeerFacts { accepts: vec![(Tls12, Some(true)), (Tls13, Some(true))], ..modern_peer() };
+        let v = verdicts(&untested, &array(&[Tls10], None, true, &[true]));
+        assert_eq!(codes(&v[0]), ["protocol-overlap-unknown"]);
+    }
+
+    #[test]
+    fn a_high_floor_needs_a_256_bit_suite() {
+        let peer = PeerFacts { strong_256: Some(false), ..modern_peer() };
+        let v = verdicts(&peer, &array(&[Tls12], Some(Strength::High), true, &[true]));
+        assert_eq!(codes(&v[0]), ["cipher-floor-not-met"]);
+        let v = verdicts(&peer, &array(&[Tls12], Some(Strength::Medium), true, &[true]));
+        assert_eq!(v[0].outcome, "pass");
+    }
+
+    #[test]
+    fn no_starttls_fails() {
+        let peer = PeerFacts { starttls: Some(false), ..PeerFacts::default() };
+        let v = verdicts(&peer, &array(&[Tls12], None, true, &[true]));
+        assert_eq!(codes(&v[0]), ["no-starttls"]);
+    }
+}

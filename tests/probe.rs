@@ -1,0 +1,367 @@
+//! `seglint probe`, offline: an in-process STARTTLS SMTP server on 127.0.0.1 built on rustls,
+//! with certificates made here by rcgen, behaving well and badly.
+
+mod common;
+use common::*;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use seglint::probe::{Options, Target, probe};
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Behaviour {
+    Normal,
+    NoStarttls,
+    StallAfterBanner,
+    Garbage,
+    EndlessLine,
+    BreakHandshake,
+    DataAfterStarttls,
+    /// Speaks only TLSv1.0: answers a TLSv1.0 hello with a ServerHello, anything else with an alert.
+    LegacyTls10,
+}
+
+#[derive(Clone, Copy)]
+struct Peer {
+    behaviour: Behaviour,
+    versions: &'static [&'static rustls::SupportedProtocolVersion],
+    client_auth: bool,
+}
+
+const BOTH: &[&rustls::SupportedProtocolVersion] = &[&rustls::version::TLS13, &rustls::version::TLS12];
+const ONLY12: &[&rustls::SupportedProtocolVersion] = &[&rustls::version::TLS12];
+const ONLY13: &[&rustls::SupportedProtocolVersion] = &[&rustls::version::TLS13];
+
+fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+fn server_config(peer: Peer) -> Arc<rustls::ServerConfig> {
+    let server = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
+    let cert = CertificateDer::from(server.cert.der().to_vec());
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(server.signing_key.serialize_der()));
+    let builder =
+        rustls::ServerConfig::builder_with_provider(provider()).with_protocol_versions(peer.versions).unwrap();
+    let config = if peer.client_auth {
+        let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        params.distinguished_name.push(rcgen::DnType::CommonName, "Seglint Test CA");
+        let ca_key = rcgen::KeyPair::generate().unwrap();
+        let ca = params.self_signed(&ca_key).unwrap();
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(CertificateDer::from(ca.der().to_vec())).unwrap();
+        let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider())
+            .allow_unauthenticated()
+            .build()
+            .unwrap();
+        builder.with_client_cert_verifier(verifier).with_single_cert(vec![cert], key).unwrap()
+    } else {
+        builder.with_no_client_auth().with_single_cert(vec![cert], key).unwrap()
+    };
+    Arc::new(config)
+}
+
+/// Starts the peer; returns its port. Threads end with the test process.
+fn serve(peer: Peer) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let config = server_config(peer);
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let config = config.clone();
+            std::thread::spawn(move || session(stream, peer, config));
+        }
+    });
+    port
+}
+
+fn session(mut stream: TcpStream, peer: Peer, config: Arc<rustls::ServerConfig>) {
+    stream.set_read_timeout(Some(Duration::from_secs(10))).ok();
+    match peer.behaviour {
+        Behaviour::Garbage => {
+            let _ = stream.write_all(b"\x00\x01HTTP/1.1 400 Bad Request\r\n");
+            return;
+        }
+        Behaviour::EndlessLine => {
+            for _ in 0..100 {
+                if stream.write_all(&[b'A'; 1000]).is_err() {
+                    return;
+                }
+            }
+            return;
+        }
+        _ => {}
+    }
+    let _ = stream.write_all(b"220 localhost ESMTP seglint-test\r\n");
+    if peer.behaviour == Behaviour::StallAfterBanner {
+        std::thread::sleep(Duration::from_secs(5));
+        return;
+    }
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            return;
+        }
+        let verb = line.trim().to_ascii_uppercase();
+        if verb.starts_with("EHLO") {
+            let tls = if peer.behaviour == Behaviour::NoStarttls { "" } else { "250-STARTTLS\r\n" };
+            let _ = stream
+                .write_all(format!("250-localhost greets you\r\n250-PIPELINING\r\n{tls}250 8BITMIME\r\n").as_bytes());
+        } else if verb == "STARTTLS" {
+            let reply: &[u8] = if peer.behaviour == Behaviour::DataAfterStarttls {
+                b"220 2.0.0 ready\r\n250 injected\r\n"
+            } else {
+                b"220 2.0.0 ready\r\n"
+            };
+            let _ = stream.write_all(reply);
+            if peer.behaviour == Behaviour::DataAfterStarttls {
+                std::thread::sleep(Duration::from_millis(500));
+                return;
+            }
+            if peer.behaviour == Behaviour::LegacyTls10 {
+                let mut hello = [0u8; 1024];
+                let n = std::io::Read::read(&mut stream, &mut hello).unwrap_or(0);
+                let offered = if n >= 11 && hello[0] == 0x16 && hello[5] == 0x01 {
+                    u16::from_be_bytes([hello[9], hello[10]])
+                } else {
+                    0
+                };
+                let answer: &[u8] = if offered == 0x0301 {
+                    &[0x16, 0x03, 0x01, 0x00, 0x2a, 0x02, 0x00, 0x00, 0x26, 0x03, 0x01]
+                } else {
+                    &[0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x46]
+                };
+                let _ = stream.write_all(answer);
+                std::thread::sleep(Duration::from_millis(200));
+                return;
+            }
+            if peer.behaviour == Behaviour::BreakHandshake {
+                // Read the ClientHello, then answer with something that is not TLS.
+                let mut hello = [0u8; 512];
+                let _ = std::io::Read::read(&mut stream, &mut hello);
+                let _ = stream.write_all(b"not TLS at all\r\n\r\n");
+                return;
+            }
+            let mut conn = rustls::ServerConnection::new(config).unwrap();
+            while conn.is_handshaking() {
+                if conn.complete_io(&mut stream).is_err() {
+                    let _ = conn.write_tls(&mut stream);
+                    return;
+                }
+            }
+            let mut tls = rustls::StreamOwned::new(conn, stream);
+            let mut tls_reader = Vec::new();
+            let mut byte = [0u8; 1];
+            loop {
+                use std::io::Read;
+                match tls.read(&mut byte) {
+                    Ok(1) => tls_reader.push(byte[0]),
+                    _ => return,
+                }
+                if byte[0] == b'\n' {
+                    let cmd = String::from_utf8_lossy(&tls_reader).trim().to_ascii_uppercase();
+                    tls_reader.clear();
+                    let answer: &[u8] =
+                        if cmd.starts_with("EHLO") { b"250-localhost\r\n250 8BITMIME\r\n" } else { b"221 bye\r\n" };
+                    let _ = tls.write_all(answer);
+                    let _ = tls.flush();
+                    if cmd == "QUIT" {
+                        return;
+                    }
+                }
+            }
+        } else if verb == "QUIT" {
+            let _ = stream.write_all(b"221 bye\r\n");
+            return;
+        } else {
+            let _ = stream.write_all(b"502 not here\r\n");
+        }
+    }
+}
+
+fn options(timeout_ms: u64) -> Options {
+    Options { helo: "probe.test".into(), timeout: Duration::from_millis(timeout_ms), identity: None, legacy: true }
+}
+
+fn target(port: u16) -> Target {
+    Target { host: "localhost".into(), port }
+}
+
+fn normal(versions: &'static [&'static rustls::SupportedProtocolVersion], client_auth: bool) -> Peer {
+    Peer { behaviour: Behaviour::Normal, versions, client_auth }
+}
+
+#[test]
+fn a_client_certificate_request_and_its_ca_names_are_seen() {
+    let r = probe(&target(serve(normal(BOTH, true))), &options(3000));
+    assert!(r.error.is_none(), "{:?}", r.error);
+    let c = r.client_certificate.unwrap();
+    assert!(c.requested);
+    assert_eq!(c.acceptable_cas, ["CN=Seglint Test CA"]);
+}
+
+#[test]
+fn no_client_certificate_request() {
+    let r = probe(&target(serve(normal(BOTH, false))), &options(3000));
+    assert!(!r.client_certificate.unwrap().requested);
+    let tls = r.tls.unwrap();
+    assert_eq!(tls.protocol, seglint::tls::Protocol::Tls13);
+    assert_eq!(r.tls_versions["TLSv1.2"], Some(true), "a second handshake shows TLSv1.2 too");
+    assert_eq!(r.starttls, Some(true));
+    assert!(r.capabilities.contains(&"STARTTLS".to_string()));
+    assert!(r.banner.unwrap().starts_with("220 localhost"));
+    // A self-signed peer: the handshake completes, and the chain is reported untrusted.
+    let check = r.certificate_check.unwrap();
+    assert!(!check.trusted);
+    assert_eq!(r.peer_certificates.len(), 1);
+    assert!(!r.peer_certificates[0].trusted);
+    // rustls peers refuse every legacy hello.
+    let legacy = r.legacy_protocols.unwrap();
+    assert_eq!(legacy.values().copied().collect::<Vec<_>>(), [Some(false); 3]);
+}
+
+#[test]
+fn tls12_only_and_tls13_only_peers() {
+    let r = probe(&target(serve(normal(ONLY12, false))), &options(3000));
+    assert_eq!(r.tls.unwrap().protocol, seglint::tls::Protocol::Tls12);
+    assert_eq!((r.tls_versions["TLSv1.2"], r.tls_versions["TLSv1.3"]), (Some(true), Some(false)));
+    let r = probe(&target(serve(normal(ONLY13, false))), &options(3000));
+    assert_eq!(r.tls.unwrap().protocol, seglint::tls::Protocol::Tls13);
+    assert_eq!((r.tls_versions["TLSv1.2"], r.tls_versions["TLSv1.3"]), (Some(false), Some(true)));
+}
+
+#[test]
+fn no_starttls_offered() {
+    let r = probe(
+        &target(serve(Peer { behaviour: Behaviour::NoStarttls, versions: BOTH, client_auth: false })),
+        &options(3000),
+    );
+    assert_eq!(r.starttls, Some(false));
+    assert!(r.tls.is_none() && r.error.is_none());
+}
+
+#[test]
+fn misbehaving_peers_end_with_the_stage_that_failed() {
+    let cases = [
+        (Behaviour::StallAfterBanner, "ehlo", "no complete reply"),
+        (Behaviour::Garbage, "banner", "did not answer in SMTP"),
+        (Behaviour::EndlessLine, "banner", "512"),
+        (Behaviour::BreakHandshake, "handshake", ""),
+        // Data sent with the STARTTLS answer would be read as if it came over TLS: refused.
+        (Behaviour::DataAfterStarttls, "starttls", "after its STARTTLS answer"),
+    ];
+    for (behaviour, stage, words) in cases {
+        let started = std::time::Instant::now();
+        let r = probe(&target(serve(Peer { behaviour, versions: BOTH, client_auth: false })), &options(300));
+        let e = r.error.as_ref().unwrap_or_else(|| panic!("{stage}: no error"));
+        let json = serde_json::to_value(e).unwrap();
+        assert_eq!(json["stage"], stage, "{}", e.message);
+        assert!(e.message.contains(words), "{stage}: {}", e.message);
+        assert!(started.elapsed() < Duration::from_secs(4), "{stage}: the probe must not hang");
+    }
+}
+
+#[test]
+fn nothing_listening_is_a_connect_error() {
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let r = probe(&Target { host: "127.0.0.1".into(), port }, &options(500));
+    assert_eq!(serde_json::to_value(r.error.unwrap()).unwrap()["stage"], "connect");
+}
+
+#[test]
+fn the_binary_joins_the_peer_with_an_array() {
+    // The peer requests a client certificate; SEG301-fail's MAIL02 has none.
+    let port = serve(normal(BOTH, true));
+    let out = seglint()
+        .args([
+            "probe",
+            "--format",
+            "json",
+            "--timeout",
+            "3s",
+            "--no-legacy",
+            "--array",
+            "testdata/rules/SEG301-fail.xml",
+        ])
+        .arg(format!("localhost:{port}"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["schema"], "seglint/probe/v1");
+    assert_eq!(r["target"], serde_json::json!({"host": "localhost", "port": port}));
+    assert!(r["legacy_protocols"].is_null());
+    let verdicts = r["verdicts"].as_array().unwrap();
+    let mail02 = verdicts.iter().find(|v| v["server"] == "MAIL02").unwrap();
+    assert_eq!(mail02["outcome"], "fail");
+    assert_eq!(mail02["reasons"][0]["code"], "client-certificate-missing");
+    assert_eq!(verdicts.iter().find(|v| v["server"] == "MAIL01").unwrap()["outcome"], "pass");
+    // The human report leads with the verdict.
+    let out = seglint()
+        .args(["probe", "--timeout", "3s", "--no-legacy", "--array", "testdata/rules/SEG301-fail.xml"])
+        .arg(format!("localhost:{port}"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.lines().nth(1).unwrap().contains("PASS") || text.lines().nth(1).unwrap().contains("FAIL"), "{text}");
+}
+
+#[test]
+fn several_peers_in_input_order() {
+    let a = serve(normal(ONLY12, false));
+    let b = serve(Peer { behaviour: Behaviour::NoStarttls, versions: BOTH, client_auth: false });
+    let out = seglint()
+        .args(["probe", "--format", "json", "--timeout", "3s", "--no-legacy", "--jobs", "2"])
+        .arg(format!("localhost:{a}"))
+        .arg(format!("localhost:{b}"))
+        .output()
+        .unwrap();
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ports: Vec<u64> = r.as_array().unwrap().iter().map(|x| x["target"]["port"].as_u64().unwrap()).collect();
+    assert_eq!(ports, [u64::from(a), u64::from(b)]);
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn bad_arguments_are_usage_errors() {
+    assert_eq!(seglint().args(["probe", "mx:port"]).output().unwrap().status.code(), Some(2));
+    assert_eq!(seglint().args(["probe"]).output().unwrap().status.code(), Some(2));
+    assert_eq!(seglint().args(["probe", "--timeout", "soon", "mx"]).output().unwrap().status.code(), Some(2));
+}
+
+#[test]
+fn a_tls10_only_peer_is_reachable_only_by_arrays_that_still_send_tlsv1_0() {
+    let port = serve(Peer { behaviour: Behaviour::LegacyTls10, versions: BOTH, client_auth: false });
+    let r = probe(&target(port), &options(1000));
+    let legacy = r.legacy_protocols.clone().unwrap();
+    assert_eq!((legacy["SSLv3"], legacy["TLSv1.0"], legacy["TLSv1.1"]), (Some(false), Some(true), Some(false)));
+    assert_eq!(serde_json::to_value(r.error.as_ref().unwrap()).unwrap()["stage"], "handshake");
+    assert!(!r.unprobed(), "a legacy protocol answered: the peer was probed");
+    // 7.2.3 with ForceTLSv1 = 1 sends TLSv1.0 alone: it reaches the peer. 8.2.1 sends TLSv1.1+: no.
+    let run = |array: &str| {
+        let out = seglint()
+            .args(["probe", "--format", "json", "--timeout", "1s", "--array", array])
+            .arg(format!("localhost:{port}"))
+            .output()
+            .unwrap();
+        let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (
+            out.status.code(),
+            r["verdicts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v["outcome"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>(),
+            r,
+        )
+    };
+    let (code, outcomes, _) = run("testdata/versions/7.2.3");
+    assert_eq!((code, outcomes), (Some(0), vec!["pass".to_string(), "pass".to_string()]));
+    let (code, _, r) = run("testdata/versions/8.2.1");
+    assert_eq!(code, Some(1));
+    assert_eq!(r["verdicts"][0]["reasons"][0]["code"], "no-common-protocol");
+}
