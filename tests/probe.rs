@@ -365,3 +365,37 @@ fn a_tls10_only_peer_is_reachable_only_by_arrays_that_still_send_tlsv1_0() {
     assert_eq!(code, Some(1));
     assert_eq!(r["verdicts"][0]["reasons"][0]["code"], "no-common-protocol");
 }
+
+#[test]
+fn a_client_certificate_can_be_presented() {
+    let dir = tempfile::tempdir().unwrap();
+    let me = rcgen::generate_simple_self_signed(vec!["client.test".to_string()]).unwrap();
+    let (cert, key) = (dir.path().join("client.pem"), dir.path().join("client.key"));
+    std::fs::write(&cert, me.cert.pem()).unwrap();
+    std::fs::write(&key, me.signing_key.serialize_pem()).unwrap();
+    let port = serve(normal(BOTH, true));
+    let out = seglint()
+        .args(["probe", "--format", "json", "--timeout", "3s", "--no-legacy", "--client-cert"])
+        .arg(&cert)
+        .arg("--client-key")
+        .arg(&key)
+        .arg(format!("localhost:{port}"))
+        .output()
+        .unwrap();
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The test CA did not issue it: the peer rejects it once the handshake is done, and the
+    // report keeps what the handshake showed.
+    assert_eq!(r["client_certificate"]["requested"], true, "{r}");
+    assert_eq!(r["tls"]["protocol"], "TLSv1.3");
+    assert_eq!(r["error"]["stage"], "handshake");
+    assert!(r["error"]["message"].as_str().unwrap().contains("rejected the client certificate"), "{r}");
+    let bad = seglint()
+        .args(["probe", "--client-cert"])
+        .arg(&cert)
+        .arg("--client-key")
+        .arg(&cert)
+        .arg("localhost:1")
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2), "a certificate is not a private key");
+}

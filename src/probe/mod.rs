@@ -229,6 +229,18 @@ struct Handshake {
     info: TlsInfo,
     record: Arc<tls::Recorder>,
     certs: Vec<rustls::pki_types::CertificateDer<'static>>,
+    /// A failure after the handshake (the peer may reject a client certificate only then).
+    after: Option<StageError>,
+}
+
+/// Names the likely cause of an alert about certificates.
+fn explain_alert(message: String) -> String {
+    let cert_alert = ["UnknownCA", "BadCertificate", "CertificateRequired", "AccessDenied", "UnsupportedCertificate"];
+    if cert_alert.iter().any(|a| message.contains(a)) {
+        format!("{message} (the peer rejected the client certificate, or the lack of one)")
+    } else {
+        message
+    }
 }
 
 /// STARTTLS, then a rustls handshake offering `offer`; EHLO and QUIT over TLS when `finish`.
@@ -268,17 +280,25 @@ fn handshake(
     };
     let certs =
         conn.peer_certificates().map(|c| c.iter().map(|d| d.clone().into_owned()).collect()).unwrap_or_default();
+    let mut after = None;
     if finish {
         let mut c = Conversation::new(rustls::StreamOwned::new(conn, sock), o.timeout);
-        c.send(Stage::Handshake, &format!("EHLO {}", o.helo))?;
-        let again = c.reply(Stage::Handshake)?;
-        if again.code != 250 {
-            return fail(Stage::Handshake, format!("EHLO over TLS was answered with {}", again.code));
+        let ehlo = c.send(Stage::Handshake, &format!("EHLO {}", o.helo)).and_then(|()| c.reply(Stage::Handshake));
+        match ehlo {
+            Ok(r) if r.code == 250 => {
+                let _ = c.send(Stage::Handshake, "QUIT");
+                let _ = c.reply(Stage::Handshake);
+            }
+            Ok(r) => {
+                after = Some(StageError {
+                    stage: Stage::Handshake,
+                    message: format!("EHLO over TLS was answered with {}", r.code),
+                })
+            }
+            Err(e) => after = Some(StageError { stage: Stage::Handshake, message: explain_alert(e.message) }),
         }
-        let _ = c.send(Stage::Handshake, "QUIT");
-        let _ = c.reply(Stage::Handshake);
     }
-    Ok(Some(Handshake { info, record, certs }))
+    Ok(Some(Handshake { info, record, certs, after }))
 }
 
 fn peer_certs(certs: &[rustls::pki_types::CertificateDer<'_>], trusted: bool) -> Vec<PeerCert> {
@@ -326,6 +346,7 @@ pub fn probe(t: &Target, o: &Options) -> ProbeReport {
             let requested = h.record.requested.lock().ok().and_then(|r| r.clone());
             r.client_certificate =
                 Some(ClientCertInfo { requested: requested.is_some(), acceptable_cas: requested.unwrap_or_default() });
+            r.error = h.after;
             let tls13 = h.info.protocol == Protocol::Tls13;
             r.tls_versions.insert("TLSv1.3", Some(tls13));
             r.tls_versions.insert("TLSv1.2", if tls13 { None } else { Some(true) });
@@ -386,6 +407,7 @@ impl ProbeReport {
     pub fn unprobed(&self) -> bool {
         match &self.error {
             None => false,
+            Some(_) if self.tls.is_some() => false,
             Some(e) if e.stage != Stage::Handshake => true,
             Some(_) => !self.legacy_protocols.as_ref().is_some_and(|l| l.values().any(|v| *v == Some(true))),
         }
