@@ -138,3 +138,100 @@ fn recursive_fleet_reports_each_array() {
         ]
     );
 }
+
+#[test]
+fn certificate_files_win_over_the_attributes() {
+    // A self-signed certificate whose file says serverAuth only and expired in 2025, while the
+    // export's attributes claim a CA-issued certificate valid until 2030.
+    let dir = tempfile::tempdir().unwrap();
+    let mut params = rcgen::CertificateParams::new(vec!["mail01.contoso.com".to_string()]).unwrap();
+    params.not_before = rcgen::date_time_ymd(2024, 1, 1);
+    params.not_after = rcgen::date_time_ymd(2025, 1, 1);
+    params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
+    let key = rcgen::KeyPair::generate().unwrap();
+    let cert = params.self_signed(&key).unwrap();
+    std::fs::create_dir(dir.path().join("certs")).unwrap();
+    std::fs::write(dir.path().join("certs/mail01.pem"), cert.pem()).unwrap();
+    let xml = std::fs::read_to_string(root().join("testdata/rules/SEG303-pass.xml")).unwrap().replace(
+        "notAfter=\"2027-06-01\" enhancedKeyUsage=\"serverAuth clientAuth\"/>",
+        "notAfter=\"2030-01-01\" enhancedKeyUsage=\"serverAuth clientAuth\" file=\"certs/mail01.pem\"/>",
+    );
+    std::fs::write(dir.path().join("export.xml"), xml).unwrap();
+    let (_, json) = check_json(dir.path().to_str().unwrap(), &[]);
+    let found = codes(&json);
+    for code in ["SEG303", "SEG304", "SEG306"] {
+        assert!(found.contains(&code.to_string()), "{code} from the file's own fields: {found:?}");
+    }
+    // A file that is not a certificate is an input error on the attribute.
+    std::fs::write(dir.path().join("certs/mail01.pem"), "not a certificate").unwrap();
+    let (exit, json) = check_json(dir.path().to_str().unwrap(), &[]);
+    assert_eq!(exit, 3);
+    assert!(json["arrays"][0]["error"]["message"].as_str().unwrap().contains("is not a certificate"));
+}
+
+#[test]
+fn inputs_over_the_size_bound_are_refused() {
+    let (exit, json) = check_json("testdata/rules/SEG102-fail.xml", &["--max-input-size", "100"]);
+    assert_eq!(exit, 3);
+    assert!(json["arrays"][0]["error"]["message"].as_str().unwrap().contains("more than the limit of 100"));
+}
+
+#[test]
+fn json_of_every_malformed_input() {
+    // Each file of malformed/ is one array; each directory (with its export.xml, or none) too.
+    insta::glob!("../testdata", "malformed/{*.xml,*/export.xml,no-export/README.txt}", |path| {
+        let target = if path.parent().unwrap().ends_with("malformed") {
+            path.to_path_buf()
+        } else {
+            path.parent().unwrap().to_path_buf()
+        };
+        let (_, json) = check_json(&rel(&target), &[]);
+        insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+            insta::assert_json_snapshot!(json["arrays"][0]["error"]);
+        });
+    });
+}
+
+#[test]
+fn suppressions_in_reg_and_settings_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(root().join("testdata/rules/SEG102-pass.xml"), dir.path().join("export.xml")).unwrap();
+    let reg = "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Marshal\\MailMarshal\\Default\\Sender]\r\n; seglint-allow SEG102: partner X until 2027\r\n\"SSLMethodSSLv3\"=dword:00000001\r\n";
+    std::fs::write(dir.path().join("tls.reg"), reg).unwrap();
+    let (_, json) = check_json(dir.path().to_str().unwrap(), &[]);
+    let f = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "SEG102" && f["direction"] == "outbound")
+        .unwrap();
+    assert_eq!(f["suppressed"]["reason"], "partner X until 2027");
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(root().join("testdata/rules/SEG402-pass.xml"), dir.path().join("export.xml")).unwrap();
+    std::fs::write(dir.path().join("tls.settings"), "# seglint-allow SEG102: partner X\nReceiver.SSLMethodSSLv3 = 1\n# seglint-allow SEG101\nReceiver.SSLMethodTLSv1_2 = 1\n").unwrap();
+    let (_, json) = check_json(dir.path().to_str().unwrap(), &[]);
+    assert!(
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"] == "SEG102")
+            .all(|f| f["suppressed"]["reason"] == "partner X")
+    );
+    assert!(codes(&json).contains(&"SEG901".to_string()) && codes(&json).contains(&"SEG902".to_string()));
+}
+
+#[test]
+fn config_ignore_skips_arrays_of_a_fleet() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["keep", "retired/old"] {
+        std::fs::create_dir_all(dir.path().join(name)).unwrap();
+        std::fs::copy(root().join("testdata/rules/SEG102-fail.xml"), dir.path().join(name).join("export.xml")).unwrap();
+    }
+    std::fs::write(dir.path().join("seglint.toml"), "ignore = [\"retired/**\"]\n").unwrap();
+    let out = seglint().current_dir(dir.path()).args(["check", "-r", "--format", "json", "."]).output().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let sources: Vec<&str> = json["arrays"].as_array().unwrap().iter().map(|a| a["source"].as_str().unwrap()).collect();
+    assert_eq!(sources, ["./keep"]);
+}

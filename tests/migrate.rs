@@ -191,3 +191,23 @@ fn markdown_and_human_reports() {
         });
     });
 }
+
+#[test]
+fn each_boundary_on_its_own() {
+    for (array, from, to, boundary) in [
+        ("testdata/versions/7.2.3", "7.2.3", "7.3.0", "7.3.0"),
+        ("testdata/versions/7.3.0", "7.3.0", "7.3.5", "7.3.5"),
+        ("testdata/versions/7.3.5", "7.3.5", "7.5.7", "7.5.7"),
+        ("testdata/versions/7.5.7", "7.5.7", "8.0.0", "8.0.0"),
+        ("testdata/versions/8.2.1", "8.2.1", "10.0.0", "10.0.0"),
+        ("testdata/versions/10.0.0", "10.0.0", "10.0.1", "10.0.1"),
+    ] {
+        let (_, r) = migrate(array, &["--from", from, "--to", to]);
+        assert_eq!(r["crossed"], serde_json::json!([boundary]), "{from} → {to}");
+        let items = r["items"].as_array().unwrap();
+        assert!(items.iter().any(|i| i["boundary"] == boundary), "{from} → {to}: no item for {boundary}");
+        assert!(
+            items.iter().filter(|i| i["boundary"] == boundary).all(|i| !i["sources"].as_array().unwrap().is_empty())
+        );
+    }
+}

@@ -125,10 +125,11 @@ pub fn load(spec: &ArraySpec, opts: &LoadOptions) -> Result<Array, InputError> {
             .help(crate::version::ACCEPTED_FORMS)
         })?,
         (None, None) => {
+            let root = xml_file.text.find("<SegConfiguration").map_or(Span::new(0, 0), |i| Span::new(i + 1, 16));
             return Err(InputError::in_file(
                 &xml_file.display,
                 &xml_file.text,
-                Some(Span::new(0, 0)),
+                Some(root),
                 "the export has no productVersion",
             )
             .help("add productVersion=\"8.2.1\" to <SegConfiguration>, or give the version with --seg-version"));
