@@ -524,41 +524,57 @@ fn explain_direction(out: &mut String, k: &Knowledge, array: &Array, d: &Directi
         None => "outbound (Sender, array-wide: every server)".to_string(),
     };
     let _ = writeln!(out, "\n{title}");
-    let row = |out: &mut String, what: &str, value: String, evidence: Evidence, from: String| {
-        let _ = writeln!(out, "  {what:<22} {value:<24} {:<9} {from}", evidence.name());
+    let row = |out: &mut String,
+               what: &str,
+               value: String,
+               evidence: Evidence,
+               confidence: crate::finding::Confidence,
+               from: String| {
+        let mark =
+            if confidence == crate::finding::Confidence::Inferred && evidence == Evidence::Explicit { "*" } else { "" };
+        let _ = writeln!(out, "  {what:<24} {value:<24} {:<9} {from}", format!("{}{mark}", evidence.name()));
     };
     let yes = |b: bool| if b { "yes" } else { "no" }.to_string();
-    row(out, "TLS enabled", yes(d.tls_enabled.value), d.tls_enabled.evidence, where_from(k, array, &d.tls_enabled));
+    row(
+        out,
+        "TLS enabled",
+        yes(d.tls_enabled.value),
+        d.tls_enabled.evidence,
+        d.tls_enabled.confidence,
+        where_from(k, array, &d.tls_enabled),
+    );
     for s in &d.protocols {
         let value = match (s.allowed.value, s.effective) {
             (true, true) => "allowed".to_string(),
             (true, false) => "allowed, cannot work (no certificate)".to_string(),
             (false, _) => "off".to_string(),
         };
-        row(out, s.protocol.name(), value, s.allowed.evidence, where_from(k, array, &s.allowed));
+        row(out, s.protocol.name(), value, s.allowed.evidence, s.allowed.confidence, where_from(k, array, &s.allowed));
     }
     match &d.cipher_floor {
-        Some(f) => row(out, "minimum cipher strength", f.value.to_string(), f.evidence, where_from(k, array, f)),
+        Some(f) => {
+            row(out, "minimum cipher strength", f.value.to_string(), f.evidence, f.confidence, where_from(k, array, f))
+        }
         None => {
             let _ = writeln!(
                 out,
-                "  {:<22} {:<24} {:<9} not stated in the export",
+                "  {:<24} {:<24} {:<9} not stated in the export",
                 "minimum cipher strength", "unknown", "-"
             );
         }
     }
     if let Some(l) = &d.cipher_list {
-        row(out, "TLSCipherList", l.value.clone(), l.evidence, where_from(k, array, l));
+        row(out, "TLSCipherList", l.value.clone(), l.evidence, l.confidence, where_from(k, array, l));
     }
     if let Some(o) = &d.offer_client_certificate {
-        row(out, "offer client cert", yes(o.value), o.evidence, where_from(k, array, o));
+        row(out, "offer client cert", yes(o.value), o.evidence, o.confidence, where_from(k, array, o));
     }
     let certs: Vec<String> = match &d.server {
         Some(s) => array.server(s).into_iter().map(cert_line).collect(),
         None => array.servers.iter().map(|s| format!("{}: {}", s.name, cert_line(s))).collect(),
     };
     for (i, c) in certs.iter().enumerate() {
-        let _ = writeln!(out, "  {:<22} {c}", if i == 0 { "certificate" } else { "" });
+        let _ = writeln!(out, "  {:<24} {c}", if i == 0 { "certificate" } else { "" });
     }
 }
 
@@ -591,7 +607,7 @@ fn explain_human(k: &Knowledge, array: &Array, p: &Posture<'_>) -> String {
     );
     let _ = writeln!(
         out,
-        "evidence: explicit = set in an input file; default = a version default a source states; inferred = a default no source states"
+        "evidence: explicit = set in an input file (explicit* = the setting's name or place is assumed, no article states it);\n          default = a version default a source states; inferred = a default no source states"
     );
     explain_direction(&mut out, k, array, &p.outbound);
     for d in &p.inbound {
