@@ -28,6 +28,8 @@ fn sarif_is_valid_against_the_official_schema() {
             validator.iter_errors(&sarif).map(|e| format!("{e} at {}", e.instance_path())).collect();
         assert!(errors.is_empty(), "{target}: {errors:#?}");
         let run0 = &sarif["runs"][0];
+        let failed = target.contains("malformed");
+        assert_eq!(run0["invocations"][0]["executionSuccessful"], !failed, "{target}");
         assert_eq!(run0["tool"]["driver"]["rules"].as_array().unwrap().len(), seglint::lint::RULES.len());
         for r in run0["results"].as_array().unwrap() {
             let region = &r["locations"][0]["physicalLocation"]["region"];

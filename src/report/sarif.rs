@@ -68,12 +68,26 @@ pub fn render(report: &CheckReport, k: &Knowledge) -> String {
             results.push(result);
         }
     }
+    // Arrays that could not be read are told as tool execution notifications.
+    let notifications: Vec<Value> = report
+        .arrays
+        .iter()
+        .filter_map(|a| a.error.as_ref())
+        .map(|e| {
+            let mut n = json!({"level": "error", "message": {"text": e.to_string()}, "descriptor": {"id": "input"}});
+            if let Some(l) = super::locate_error(e) {
+                n["locations"] = json!([{"physicalLocation": {"artifactLocation": {"uri": uri(&l.file)}, "region": {"startLine": l.line, "startColumn": l.column}}}]);
+            }
+            n
+        })
+        .collect();
     let out = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": {"name": "seglint", "version": env!("CARGO_PKG_VERSION"), "semanticVersion": env!("CARGO_PKG_VERSION"), "informationUri": "https://crates.io/crates/seglint", "rules": rules}},
             "results": results,
+            "invocations": [{"executionSuccessful": notifications.is_empty(), "toolExecutionNotifications": notifications}],
             "columnKind": "unicodeCodePoints"
         }]
     });
