@@ -100,7 +100,7 @@ impl std::error::Error for InputDiagnostic<'_> {}
 
 impl Diagnostic for InputDiagnostic<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new("input"))
+        Some(Box::new("input-error"))
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
