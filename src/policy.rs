@@ -260,20 +260,22 @@ fn covered(text: &str, end: usize, xml: bool) -> Option<Span> {
     if !text[start..].starts_with('<') {
         return None;
     }
+    // Scan bytes: every position we stop at is an ASCII `<` or `>`, so slices stay on
+    // character boundaries.
     let bytes = text.as_bytes();
     let mut depth = 0usize;
     let mut i = start;
     while i < bytes.len() {
-        if text[i..].starts_with("<!--") {
-            i += text[i..].find("-->").map_or(bytes.len(), |j| j + 3);
+        if bytes[i..].starts_with(b"<!--") {
+            i += find(&bytes[i..], b"-->").map_or(bytes.len() - i, |j| j + 3);
             continue;
         }
         if bytes[i] == b'<' {
-            let close = text[i..].find('>').map_or(bytes.len(), |j| i + j + 1);
-            let tag = &text[i..close];
-            if tag.starts_with("</") {
+            let close = find(&bytes[i..], b">").map_or(bytes.len(), |j| i + j + 1);
+            let tag = &bytes[i..close];
+            if tag.starts_with(b"</") {
                 depth = depth.saturating_sub(1);
-            } else if !tag.ends_with("/>") && !tag.starts_with("<?") && !tag.starts_with("<!") {
+            } else if !tag.ends_with(b"/>") && !tag.starts_with(b"<?") && !tag.starts_with(b"<!") {
                 depth += 1;
             }
             i = close;
@@ -285,6 +287,10 @@ fn covered(text: &str, end: usize, xml: bool) -> Option<Span> {
         i += 1;
     }
     Some(Span::between(start, bytes.len()))
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 fn suppressions(array: &Array) -> Vec<Suppression> {
@@ -428,5 +434,30 @@ impl Baseline {
         entries.sort_by(|a, b| (&a.array, &a.code, &a.fingerprint).cmp(&(&b.array, &b.code, &b.fingerprint)));
         entries.dedup_by(|a, b| a.fingerprint == b.fingerprint);
         Baseline { schema: "seglint/baseline/v1".into(), findings: entries }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_covered_element_is_found_in_non_ascii_text() {
+        // Regression: the scanner sliced text inside multi-byte characters and panicked.
+        let text = "<!-- seglint-allow SEG102: é -->\n<Server name=\"Zürich\"><InboundSecurity note=\"ünïcode\"/></Server><x/>";
+        let end = text.find("-->").unwrap() + 3;
+        let span = covered(text, end, true).unwrap();
+        assert!(text[span.offset..span.end()].ends_with("</Server>"));
+        let reg = "; seglint-allow SEG102: é\n\"Näme\"=dword:00000001\nnext";
+        let span = covered(reg, reg.find('\n').unwrap(), false).unwrap();
+        assert_eq!(&reg[span.offset..span.end()], "\"Näme\"=dword:00000001");
+    }
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("exports/retired/**", "exports/retired/a/b"));
+        assert!(glob_match("**/old-*", "x/y/old-contoso"));
+        assert!(!glob_match("exports/*", "exports/a/b"));
+        assert!(glob_match("exports/?", "./exports/a/"));
     }
 }

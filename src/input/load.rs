@@ -172,9 +172,10 @@ fn loc(file: FileId, span: Span) -> Loc {
     Loc { file, span }
 }
 
+/// Whether `key` is `prefix` or below it (a `[-KEY]` deletion removes the whole tree).
 fn under(key: &str, prefix: &str) -> bool {
-    key.len() >= prefix.len()
-        && key[..prefix.len()].eq_ignore_ascii_case(prefix)
+    // Regression: slicing at prefix.len() could split a multi-byte character and panic.
+    key.get(..prefix.len()).is_some_and(|head| head.eq_ignore_ascii_case(prefix))
         && (key.len() == prefix.len() || key.as_bytes()[prefix.len()] == b'\\')
 }
 
@@ -235,5 +236,16 @@ fn merge_settings(array: &mut Array, file: FileId, parsed: settings::SettingsFil
             name_loc: loc(file, e.name_span),
             value_loc: loc(file, e.value_span),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn deleted_key_prefixes_with_non_ascii_keys() {
+        // Regression: `[-HKLM\X]` followed by a key with a multi-byte character at the cut panicked.
+        assert!(!super::under("HKLM\\é", "HKLM\\X"));
+        assert!(super::under("hklm\\x\\sub", "HKLM\\X"));
+        assert!(!super::under("HKLM\\Xy", "HKLM\\X"));
     }
 }

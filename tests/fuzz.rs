@@ -1,0 +1,87 @@
+//! Never a panic, on any input: mutated whole arrays (XML, .reg, .settings, suppression
+//! comments, non-ASCII text) through loading, posture, rules, suppressions and every reporter.
+
+mod common;
+use common::*;
+use seglint::knowledge::Knowledge;
+
+fn next(seed: &mut u64) -> u64 {
+    *seed ^= *seed << 13;
+    *seed ^= *seed >> 7;
+    *seed ^= *seed << 17;
+    *seed
+}
+
+#[test]
+fn the_whole_pipeline_never_panics_on_mutated_arrays() {
+    let k = Knowledge::embedded().unwrap();
+    let xml = std::fs::read_to_string(root().join("testdata/ci/suppressions.xml")).unwrap();
+    let reg = "Windows Registry Editor Version 5.00\r\n\r\n; seglint-allow SEG102: é\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Trustwave\\Secure Email Gateway\\Default\\Receiver]\r\n\"SSLMethodSSLv3\"=dword:00000001\r\n[-HKEY_LOCAL_MACHINE\\SOFTWARE\\Trustwave\\Secure Email Gateway\\Servers]\r\n\"TLSCipherList\"=\"ALL:!aNULL\"\r\n";
+    let settings = "# seglint-allow SEG103: ü\nReceiver.SSLMethodTLSv1_0 = 0\nServers.MAIL01.SSLMethodTLSv1_1 = 1\n";
+    let pieces: &[&str] = &[
+        "é",
+        "€",
+        "<",
+        ">",
+        "\"",
+        "=",
+        "\\",
+        "<!-- seglint-allow SEG102 -->",
+        "\r\n",
+        "SSLMethod",
+        "[-",
+        "]",
+        ":",
+        "0",
+        "1",
+        "Zürich",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let mut seed = 0x1234_5678_9abc_def0u64;
+    let now = time::OffsetDateTime::now_utc();
+    for round in 0..300 {
+        let mutate = |text: &str, seed: &mut u64| {
+            let mut t = text.to_string();
+            for _ in 0..(1 + next(seed) % 3) {
+                let mut at = (next(seed) as usize) % (t.len() + 1);
+                while !t.is_char_boundary(at) {
+                    at -= 1;
+                }
+                t.insert_str(at, pieces[(next(seed) as usize) % pieces.len()]);
+            }
+            t
+        };
+        let version = ["7.2.3", "7.3.0", "8.2.1", "10.0.0", "10.1.0"][round % 5];
+        std::fs::write(dir.path().join("export.xml"), mutate(&xml, &mut seed).replace("7.3.0", version)).unwrap();
+        std::fs::write(dir.path().join("tls.reg"), mutate(reg, &mut seed)).unwrap();
+        std::fs::write(dir.path().join("tls.settings"), mutate(settings, &mut seed)).unwrap();
+        let spec = seglint::input::ArraySpec { source: "fuzz".into(), path: dir.path().to_path_buf() };
+        let opts = seglint::input::LoadOptions { seg_version: None, max_input_size: 1 << 20 };
+        let report = seglint::report::CheckReport {
+            arrays: vec![seglint::app::check_array(&k, &spec, &opts, now)],
+            baseline: None,
+        };
+        let style = seglint::report::human::Style { color: false, width: 80, quiet: false, verbose: true };
+        let _ = seglint::report::human::render(&report, &k, style);
+        let _ = seglint::report::json::render(&report, &k);
+        let _ = seglint::report::sarif::render(&report, &k);
+        let _ = seglint::report::github::render(&report);
+        let _ = seglint::report::junit::render(&report, &k, |_| true);
+        let _ = seglint::report::markdown::render(&report);
+        if let Some(array) = &report.arrays[0].array {
+            for to in ["7.3.5", "8.2.1", "10.0.0", "10.2.0"] {
+                let to = semver::Version::parse(to).unwrap();
+                let plan = seglint::migrate::plan(
+                    &k,
+                    array,
+                    &seglint::migrate::Request {
+                        from: &array.version,
+                        to: &to,
+                        goal: seglint::migrate::Goal::Recommended,
+                    },
+                );
+                let _ = seglint::report::migration::human(std::slice::from_ref(&plan));
+            }
+        }
+    }
+}
