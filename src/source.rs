@@ -42,13 +42,25 @@ pub struct SourceFile {
 impl SourceFile {
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
-        let before = &self.text[..offset];
-        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let col = before[line_start..].chars().count() + 1;
-        (line, col)
+        line_col(&self.text, offset)
     }
+}
+
+/// 1-based line and column (in characters) of a byte offset in `text`; an offset past the end
+/// or inside a character counts from the character it falls in.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let before = &text[..offset];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}
+
+/// The span of the one character at (or containing) byte `at`; empty at the end.
+pub fn char_span(text: &str, at: usize) -> Span {
+    let at = floor_char_boundary(text, at.min(text.len()));
+    Span::new(at, text[at..].chars().next().map_or(0, char::len_utf8))
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {

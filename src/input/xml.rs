@@ -93,7 +93,7 @@ impl<'t> Parser<'t> {
             let start = reader.buffer_position() as usize;
             let event = reader.read_event().map_err(|e| {
                 let at = reader.error_position() as usize;
-                self.err(Span::new(at.min(self.text.len()), 1), format!("the XML is malformed: {e}")).help(
+                self.err(crate::source::char_span(self.text, at), format!("the XML is malformed: {e}")).help(
                     "the export must be well-formed XML; check that every element is closed and every attribute quoted",
                 )
             })?;
@@ -601,8 +601,7 @@ fn parse_number(s: &str) -> Option<u64> {
 }
 
 fn line_of(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    (before.matches('\n').count() + 1, 0)
+    crate::source::line_col(text, offset)
 }
 
 /// `YYYY-MM-DD` (start or end of that day, UTC) or an RFC 3339 date-time.

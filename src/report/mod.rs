@@ -80,9 +80,7 @@ pub fn locate(array: Option<&Array>, loc: Option<Loc>) -> Option<Location> {
 /// Where an input error sits, for output formats.
 pub fn locate_error(e: &InputError) -> Option<Location> {
     let (file, text, span) = (e.file.as_ref()?, e.text.as_ref()?, e.span?);
-    let before = &text[..span.offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    let (line, column) = crate::source::line_col(text, span.offset);
     Some(Location { file: file.clone(), line, column, offset: span.offset, length: span.len })
 }
 
