@@ -43,6 +43,8 @@ fn floor(ctx: &Ctx<'_>, d: &DirectionPosture, out: &mut Vec<Finding>) {
             )
             .place(server, Some(dir))
             .at(element, "no minimumCipherStrength here")
+            // With no element at all, TLS is on only by the export format's default.
+            .evidence_if_unlocated(d.tls_enabled.evidence)
             .help(format!(
                 "add minimumCipherStrength=\"Medium\" (or \"High\") to this element after checking the setting {place}"
             ));

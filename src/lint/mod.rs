@@ -136,6 +136,13 @@ impl Finding {
         self
     }
 
+    fn evidence_if_unlocated(mut self, evidence: Evidence) -> Self {
+        if self.location.is_none() {
+            self.evidence = evidence;
+        }
+        self
+    }
+
     fn help(mut self, help: impl Into<String>) -> Self {
         self.help = help.into();
         self
