@@ -216,11 +216,22 @@ fn no_client_certificate_request() {
     // A self-signed peer: the handshake completes, and the chain is reported untrusted.
     let check = r.certificate_check.unwrap();
     assert!(!check.trusted);
+    assert!(check.hostname_valid, "the name check stands apart from trust: {check:?}");
     assert_eq!(r.peer_certificates.len(), 1);
     assert!(!r.peer_certificates[0].trusted);
     // rustls peers refuse every legacy hello.
     let legacy = r.legacy_protocols.unwrap();
     assert_eq!(legacy.values().copied().collect::<Vec<_>>(), [Some(false); 3]);
+}
+
+#[test]
+fn the_host_name_check_is_independent_of_trust() {
+    let port = serve(normal(BOTH, false));
+    let by_ip = probe(&Target { host: "127.0.0.1".into(), port }, &Options { legacy: false, ..options(3000) });
+    let check = by_ip.certificate_check.unwrap();
+    assert!(!check.trusted && !check.hostname_valid, "{check:?}");
+    let problem = check.problem.unwrap();
+    assert!(problem.contains("UnknownIssuer") && problem.contains("not valid for the host name"), "{problem}");
 }
 
 #[test]

@@ -340,7 +340,8 @@ pub fn probe(t: &Target, o: &Options) -> ProbeReport {
         Ok(None) => return r,
         Ok(Some(h)) => {
             let verdict = h.record.verdict.lock().ok().and_then(|mut v| v.take());
-            let (trusted, hostname_valid, problem) = tls::describe_verdict(&verdict);
+            let name_valid = h.record.name_valid.lock().ok().and_then(|v| *v);
+            let (trusted, hostname_valid, problem) = tls::describe_verdict(&verdict, name_valid);
             r.peer_certificates = peer_certs(&h.certs, trusted);
             r.certificate_check = Some(CertificateCheck { trusted, hostname_valid, problem });
             let requested = h.record.requested.lock().ok().and_then(|r| r.clone());
@@ -571,7 +572,11 @@ pub fn human(r: &ProbeReport) -> String {
     if let Some(c) = &r.certificate_check {
         let state = match (c.trusted, c.hostname_valid) {
             (true, true) => "trusted, valid for the host name".to_string(),
-            _ => format!("not trusted: {}", c.problem.clone().unwrap_or_default()),
+            (true, false) => format!("trusted, but {}", c.problem.clone().unwrap_or_default()),
+            (false, true) => {
+                format!("not trusted ({}), valid for the host name", c.problem.clone().unwrap_or_default())
+            }
+            (false, false) => format!("not trusted: {}", c.problem.clone().unwrap_or_default()),
         };
         let _ = writeln!(out, "  peer certificate:   {state}");
     }

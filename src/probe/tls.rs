@@ -14,6 +14,8 @@ use std::sync::{Arc, Mutex};
 #[derive(Debug, Default)]
 pub struct Recorder {
     pub verdict: Mutex<Option<Result<(), rustls::Error>>>,
+    /// The host-name check alone: a private CA's peer can still be valid for its name.
+    pub name_valid: Mutex<Option<bool>>,
     pub requested: Mutex<Option<Vec<String>>>,
 }
 
@@ -33,8 +35,13 @@ impl ServerCertVerifier for Verifier {
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
         let verdict = self.inner.verify_server_cert(end_entity, intermediates, server_name, ocsp, now).map(|_| ());
+        let name_valid = webpki::EndEntityCert::try_from(end_entity)
+            .is_ok_and(|leaf| leaf.verify_is_valid_for_subject_name(server_name).is_ok());
         if let Ok(mut v) = self.record.verdict.lock() {
             *v = Some(verdict);
+        }
+        if let Ok(mut v) = self.record.name_valid.lock() {
+            *v = Some(name_valid);
         }
         Ok(ServerCertVerified::assertion())
     }
@@ -175,17 +182,21 @@ pub fn client_config(
     Ok(Arc::new(config))
 }
 
-/// The chain check in words: trusted by the Mozilla roots, and valid for the host name.
-pub fn describe_verdict(v: &Option<Result<(), rustls::Error>>) -> (bool, bool, Option<String>) {
+/// The chain check in words: trusted by the Mozilla roots, valid for the host name, and what
+/// is wrong when either is not.
+pub fn describe_verdict(
+    v: &Option<Result<(), rustls::Error>>,
+    name_valid: Option<bool>,
+) -> (bool, bool, Option<String>) {
+    let name_valid = name_valid.unwrap_or(false);
+    let name_problem = "the certificate is not valid for the host name";
     match v {
         Some(Ok(())) => (true, true, None),
-        Some(Err(rustls::Error::InvalidCertificate(CertificateError::NotValidForName))) => {
-            (true, false, Some("the certificate is not valid for the host name".into()))
-        }
-        Some(Err(rustls::Error::InvalidCertificate(CertificateError::NotValidForNameContext { .. }))) => {
-            (true, false, Some("the certificate is not valid for the host name".into()))
-        }
-        Some(Err(e)) => (false, false, Some(e.to_string())),
+        Some(Err(rustls::Error::InvalidCertificate(
+            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
+        ))) => (true, false, Some(name_problem.into())),
+        Some(Err(e)) if name_valid => (false, true, Some(e.to_string())),
+        Some(Err(e)) => (false, false, Some(format!("{e}; {name_problem}"))),
         None => (false, false, Some("no certificate was checked".into())),
     }
 }
