@@ -19,6 +19,8 @@ enum Behaviour {
     EndlessLine,
     BreakHandshake,
     DataAfterStarttls,
+    /// Like Normal, but ends the handshake of a client that presents no certificate.
+    RequireClientCert,
     /// Speaks only TLSv1.0: answers a TLSv1.0 hello with a ServerHello, anything else with an alert.
     LegacyTls10,
 }
@@ -52,10 +54,11 @@ fn server_config(peer: Peer) -> Arc<rustls::ServerConfig> {
         let ca = params.self_signed(&ca_key).unwrap();
         let mut roots = rustls::RootCertStore::empty();
         roots.add(CertificateDer::from(ca.der().to_vec())).unwrap();
-        let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider())
-            .allow_unauthenticated()
-            .build()
-            .unwrap();
+        let mut verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider());
+        if peer.behaviour != Behaviour::RequireClientCert {
+            verifier = verifier.allow_unauthenticated();
+        }
+        let verifier = verifier.build().unwrap();
         builder.with_client_cert_verifier(verifier).with_single_cert(vec![cert], key).unwrap()
     } else {
         builder.with_no_client_auth().with_single_cert(vec![cert], key).unwrap()
@@ -201,6 +204,24 @@ fn a_client_certificate_request_and_its_ca_names_are_seen() {
     let c = r.client_certificate.unwrap();
     assert!(c.requested);
     assert_eq!(c.acceptable_cas, ["CN=Seglint Test CA"]);
+}
+
+#[test]
+fn a_peer_that_requires_a_client_certificate_still_shows_what_it_agreed_to() {
+    // With TLSv1.2 the refusal ends the handshake itself; with TLSv1.3 it comes after it.
+    for (versions, protocol) in [(ONLY12, seglint::tls::Protocol::Tls12), (BOTH, seglint::tls::Protocol::Tls13)] {
+        let peer = Peer { behaviour: Behaviour::RequireClientCert, versions, client_auth: true };
+        let r = probe(&target(serve(peer)), &Options { legacy: false, ..options(3000) });
+        assert_eq!(r.tls.as_ref().map(|t| t.protocol), Some(protocol));
+        assert_eq!(r.tls_versions["TLSv1.2"], Some(true), "the refusal is not a missing protocol");
+        assert!(r.client_certificate.as_ref().unwrap().requested);
+        let error = r.error.as_ref().unwrap();
+        assert!(error.message.contains("the peer rejected the client certificate"), "{error:?}");
+        assert!(!r.unprobed(), "the peer was probed: exit 1 or 0, never 3");
+        let facts = r.facts();
+        assert_eq!(facts.client_certificate_requested, Some(true));
+        assert!(facts.accepts.contains(&(seglint::tls::Protocol::Tls12, Some(true))));
+    }
 }
 
 #[test]

@@ -233,10 +233,12 @@ struct Handshake {
     after: Option<StageError>,
 }
 
-/// Names the likely cause of an alert about certificates.
-fn explain_alert(message: String) -> String {
+/// Names the likely cause of an alert: after a client-certificate request, or naming a
+/// certificate, it is most often the peer refusing the certificate offered or its absence.
+fn explain_alert(message: String, client_certificate_requested: bool) -> String {
     let cert_alert = ["UnknownCA", "BadCertificate", "CertificateRequired", "AccessDenied", "UnsupportedCertificate"];
-    if cert_alert.iter().any(|a| message.contains(a)) {
+    let cert_named = cert_alert.iter().any(|a| message.contains(a));
+    if cert_named || (client_certificate_requested && message.contains("alert")) {
         format!("{message} (the peer rejected the client certificate, or the lack of one)")
     } else {
         message
@@ -257,6 +259,7 @@ fn handshake(
         tls::client_config(offer, o.identity.as_ref(), record.clone()).or_else(|e| fail(Stage::Handshake, e))?;
     let mut conn = rustls::ClientConnection::new(config, server_name(&t.host)?)
         .or_else(|e| fail(Stage::Handshake, e.to_string()))?;
+    let mut after = None;
     while conn.is_handshaking() {
         if let Err(e) = conn.complete_io(&mut sock) {
             let why = match e.kind() {
@@ -265,7 +268,14 @@ fn handshake(
                 }
                 _ => e.to_string(),
             };
-            return fail(Stage::Handshake, why);
+            if conn.protocol_version().is_none() {
+                return fail(Stage::Handshake, why);
+            }
+            // The peer chose a protocol and suite, then ended the handshake: with TLSv1.2 this is
+            // where a client certificate (or its lack) is rejected. What was agreed still counts.
+            let requested = record.requested.lock().is_ok_and(|r| r.is_some());
+            after = Some(StageError { stage: Stage::Handshake, message: explain_alert(why, requested) });
+            break;
         }
     }
     let protocol = match conn.protocol_version() {
@@ -280,8 +290,7 @@ fn handshake(
     };
     let certs =
         conn.peer_certificates().map(|c| c.iter().map(|d| d.clone().into_owned()).collect()).unwrap_or_default();
-    let mut after = None;
-    if finish {
+    if finish && after.is_none() {
         let mut c = Conversation::new(rustls::StreamOwned::new(conn, sock), o.timeout);
         let ehlo = c.send(Stage::Handshake, &format!("EHLO {}", o.helo)).and_then(|()| c.reply(Stage::Handshake));
         match ehlo {
@@ -295,7 +304,10 @@ fn handshake(
                     message: format!("EHLO over TLS was answered with {}", r.code),
                 })
             }
-            Err(e) => after = Some(StageError { stage: Stage::Handshake, message: explain_alert(e.message) }),
+            Err(e) => {
+                let requested = record.requested.lock().is_ok_and(|r| r.is_some());
+                after = Some(StageError { stage: Stage::Handshake, message: explain_alert(e.message, requested) })
+            }
         }
     }
     Ok(Some(Handshake { info, record, certs, after }))
@@ -553,6 +565,9 @@ pub fn human(r: &ProbeReport) -> String {
             format!(" (accepted CAs: {})", c.acceptable_cas.join("; "))
         };
         let _ = writeln!(out, "  client certificate: {}{cas}", if c.requested { "requested" } else { "not requested" });
+    }
+    if let (Some(e), Some(_)) = (&r.error, &r.tls) {
+        let _ = writeln!(out, "  then failed:        {}: {}", stage_name(e.stage), e.message);
     }
     let versions: Vec<String> = r.tls_versions.iter().map(|(k, v)| format!("{k} {}", yes(*v))).collect();
     let _ = writeln!(out, "  TLS versions:       {}", versions.join(", "));
