@@ -19,6 +19,8 @@ enum Behaviour {
     EndlessLine,
     BreakHandshake,
     DataAfterStarttls,
+    /// After STARTTLS, answers the ClientHello one byte at a time, each within the read timeout.
+    DripHandshake,
     /// Like Normal, but ends the handshake of a client that presents no certificate.
     RequireClientCert,
     /// Speaks only TLSv1.0: answers a TLSv1.0 hello with a ServerHello, anything else with an alert.
@@ -68,7 +70,10 @@ fn server_config(peer: Peer) -> Arc<rustls::ServerConfig> {
 
 /// Starts the peer; returns its port. Threads end with the test process.
 fn serve(peer: Peer) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    serve_on(TcpListener::bind("127.0.0.1:0").unwrap(), peer)
+}
+
+fn serve_on(listener: TcpListener, peer: Peer) -> u16 {
     let port = listener.local_addr().unwrap().port();
     let config = server_config(peer);
     std::thread::spawn(move || {
@@ -139,6 +144,18 @@ fn session(mut stream: TcpStream, peer: Peer, config: Arc<rustls::ServerConfig>)
                 };
                 let _ = stream.write_all(answer);
                 std::thread::sleep(Duration::from_millis(200));
+                return;
+            }
+            if peer.behaviour == Behaviour::DripHandshake {
+                let mut hello = [0u8; 512];
+                let _ = std::io::Read::read(&mut stream, &mut hello);
+                let record = [0x16, 0x03, 0x03, 0x04, 0x00, 0x02, 0x00, 0x03, 0xfc, 0x03, 0x03];
+                for b in record.iter().chain(std::iter::repeat_n(&0u8, 60)) {
+                    if stream.write_all(&[*b]).is_err() {
+                        return;
+                    }
+                    std::thread::sleep(Duration::from_millis(100));
+                }
                 return;
             }
             if peer.behaviour == Behaviour::BreakHandshake {
@@ -256,6 +273,23 @@ fn the_host_name_check_is_independent_of_trust() {
 }
 
 #[test]
+fn an_ipv6_peer_is_probed_like_any_other() {
+    let Ok(listener) = TcpListener::bind("[::1]:0") else {
+        #[allow(clippy::print_stderr)] // a skip must be visible in the test output
+        {
+            eprintln!("skipped: this machine has no IPv6 loopback");
+        }
+        return;
+    };
+    let port = serve_on(listener, normal(BOTH, false));
+    let t = seglint::probe::parse_target(&format!("[::1]:{port}")).unwrap();
+    let r = probe(&t, &Options { legacy: false, ..options(3000) });
+    assert!(r.error.is_none(), "{:?}", r.error);
+    assert_eq!(r.tls.map(|t| t.protocol), Some(seglint::tls::Protocol::Tls13));
+    assert_eq!(r.target.host, "::1");
+}
+
+#[test]
 fn tls12_only_and_tls13_only_peers() {
     let r = probe(&target(serve(normal(ONLY12, false))), &options(3000));
     assert_eq!(r.tls.unwrap().protocol, seglint::tls::Protocol::Tls12);
@@ -282,6 +316,7 @@ fn misbehaving_peers_end_with_the_stage_that_failed() {
         (Behaviour::Garbage, "banner", "did not answer in SMTP"),
         (Behaviour::EndlessLine, "banner", "512"),
         (Behaviour::BreakHandshake, "handshake", ""),
+        (Behaviour::DripHandshake, "handshake", "no answer within"),
         // Data sent with the STARTTLS answer would be read as if it came over TLS: refused.
         (Behaviour::DataAfterStarttls, "starttls", "after its STARTTLS answer"),
     ];

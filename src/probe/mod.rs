@@ -245,6 +245,37 @@ fn explain_alert(message: String, client_certificate_requested: bool) -> String 
     }
 }
 
+/// Runs the handshake record by record, so that the timeout bounds the whole of it: a peer
+/// that drips one byte per read would otherwise keep `complete_io` waiting for ever.
+fn drive_handshake(
+    conn: &mut rustls::ClientConnection,
+    sock: &mut TcpStream,
+    timeout: Duration,
+) -> std::io::Result<()> {
+    use std::io::{Error, ErrorKind};
+    let deadline = std::time::Instant::now() + timeout;
+    while conn.is_handshaking() {
+        while conn.wants_write() {
+            conn.write_tls(sock)?;
+        }
+        if std::time::Instant::now() > deadline {
+            return Err(Error::new(ErrorKind::TimedOut, "handshake deadline"));
+        }
+        if conn.read_tls(sock)? == 0 {
+            return Err(Error::new(ErrorKind::UnexpectedEof, "the peer closed the connection during the handshake"));
+        }
+        if let Err(e) = conn.process_new_packets() {
+            // Send our alert, so the peer learns why.
+            let _ = conn.write_tls(sock);
+            return Err(Error::new(ErrorKind::InvalidData, e));
+        }
+    }
+    while conn.wants_write() {
+        conn.write_tls(sock)?;
+    }
+    Ok(())
+}
+
 /// STARTTLS, then a rustls handshake offering `offer`; EHLO and QUIT over TLS when `finish`.
 fn handshake(
     t: &Target,
@@ -260,23 +291,20 @@ fn handshake(
     let mut conn = rustls::ClientConnection::new(config, server_name(&t.host)?)
         .or_else(|e| fail(Stage::Handshake, e.to_string()))?;
     let mut after = None;
-    while conn.is_handshaking() {
-        if let Err(e) = conn.complete_io(&mut sock) {
-            let why = match e.kind() {
-                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut => {
-                    format!("no answer within {:?}", o.timeout)
-                }
-                _ => e.to_string(),
-            };
-            if conn.protocol_version().is_none() {
-                return fail(Stage::Handshake, why);
+    if let Err(e) = drive_handshake(&mut conn, &mut sock, o.timeout) {
+        let why = match e.kind() {
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut => {
+                format!("no answer within {:?}", o.timeout)
             }
-            // The peer chose a protocol and suite, then ended the handshake: with TLSv1.2 this is
-            // where a client certificate (or its lack) is rejected. What was agreed still counts.
-            let requested = record.requested.lock().is_ok_and(|r| r.is_some());
-            after = Some(StageError { stage: Stage::Handshake, message: explain_alert(why, requested) });
-            break;
+            _ => e.to_string(),
+        };
+        if conn.protocol_version().is_none() {
+            return fail(Stage::Handshake, why);
         }
+        // The peer chose a protocol and suite, then ended the handshake: with TLSv1.2 this is
+        // where a client certificate (or its lack) is rejected. What was agreed still counts.
+        let requested = record.requested.lock().is_ok_and(|r| r.is_some());
+        after = Some(StageError { stage: Stage::Handshake, message: explain_alert(why, requested) });
     }
     let protocol = match conn.protocol_version() {
         Some(rustls::ProtocolVersion::TLSv1_3) => Protocol::Tls13,
