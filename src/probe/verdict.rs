@@ -57,8 +57,15 @@ pub struct Verdict {
     pub reasons: Vec<Reason>,
 }
 
+/// `TLSv1.1`, `TLSv1.1 or TLSv1.2`, `SSLv3, TLSv1.0 or TLSv1.1`.
 fn names(ps: &[Protocol]) -> String {
-    ps.iter().map(|p| p.name()).collect::<Vec<_>>().join(", ")
+    match ps {
+        [] => "nothing".into(),
+        [one] => one.name().into(),
+        [rest @ .., last] => {
+            format!("{} or {}", rest.iter().map(|p| p.name()).collect::<Vec<_>>().join(", "), last.name())
+        }
+    }
 }
 
 pub fn verdicts(peer: &PeerFacts, a: &ArrayOutbound) -> Vec<Verdict> {
@@ -82,13 +89,19 @@ pub fn verdicts(peer: &PeerFacts, a: &ArrayOutbound) -> Vec<Verdict> {
             }
             if peer.starttls != Some(false) {
                 let common: Vec<Protocol> = a.protocols.iter().copied().filter(|&p| peer.accepts(p) == Some(true)).collect();
-                let untested: Vec<Protocol> = a.protocols.iter().copied().filter(|&p| peer.accepts(p).is_none()).collect();
+                // SSLv2 is never tested: no current TLS library speaks it, so it counts as refused.
+                let sslv2 = a.protocols.contains(&Protocol::Ssl2);
+                let untested: Vec<Protocol> = a.protocols.iter().copied().filter(|&p| p != Protocol::Ssl2 && peer.accepts(p).is_none()).collect();
                 if a.protocols.is_empty() {
                     reason("no-common-protocol", "the array allows no protocol when sending (SEG104)".into(), &["Q19541"]);
                 } else if common.is_empty() && untested.is_empty() {
-                    reason("no-common-protocol", format!("the array sends with {} and the peer accepts none of them", names(&a.protocols)), &["Q19541", "Q21147"]);
+                    let mut theirs: Vec<Protocol> = peer.accepts.iter().filter(|(_, v)| *v == Some(true)).map(|(p, _)| *p).collect();
+                    theirs.sort();
+                    let theirs = if theirs.is_empty() { String::new() } else { format!(" (it accepts {})", names(&theirs)) };
+                    let v2 = if sslv2 { "; SSLv2 is not tested, as no current TLS library accepts it" } else { "" };
+                    reason("no-common-protocol", format!("{} sends with {} and the peer accepts none of them{theirs}{v2}", s.name, names(&a.protocols)), &["Q19541", "Q21147"]);
                 } else if common.is_empty() {
-                    reason("protocol-overlap-unknown", format!("the peer accepts none of the tested protocols the array sends with; {} were not tested (run without --no-legacy)", names(&untested)), &["Q19541"]);
+                    reason("protocol-overlap-unknown", format!("the peer accepts none of the protocols {} sends with that were tested; {} not tested (run without --no-legacy)", s.name, names(&untested)), &["Q19541"]);
                 }
                 let modern = common.iter().any(|&p| p >= Protocol::Tls12);
                 if a.cipher_floor == Some(Strength::High) && modern && peer.strong_256 == Some(false) {
@@ -162,6 +175,17 @@ mod tests {
         let untested = PeerFacts { accepts: vec![(Tls12, Some(true)), (Tls13, Some(true))], ..modern_peer() };
         let v = verdicts(&untested, &array(&[Tls10], None, true, &[true]));
         assert_eq!(codes(&v[0]), ["protocol-overlap-unknown"]);
+        assert!(v[0].reasons[0].message.contains("TLSv1.0 not tested (run without --no-legacy)"));
+    }
+
+    #[test]
+    fn sslv2_alone_never_makes_the_overlap_unknown() {
+        // A 7.2.3 array with its defaults against a peer that refused every tested protocol.
+        let v = verdicts(&modern_peer(), &array(&[Ssl2, Ssl3, Tls10], None, true, &[true]));
+        assert_eq!(codes(&v[0]), ["no-common-protocol"]);
+        let message = &v[0].reasons[0].message;
+        assert!(message.contains("SSLv2, SSLv3 or TLSv1.0") && message.contains("SSLv2 is not tested"), "{message}");
+        assert!(message.contains("(it accepts TLSv1.2 or TLSv1.3)"), "{message}");
     }
 
     #[test]
