@@ -102,7 +102,7 @@ fn session(mut stream: TcpStream, peer: Peer, config: Arc<rustls::ServerConfig>)
         }
         _ => {}
     }
-    let _ = stream.write_all(b"220 localhost ESMTP seglint-test\r\n");
+    let _ = stream.write_all(b"220-localhost ESMTP seglint-test\r\n220 no mail is taken here\r\n");
     if peer.behaviour == Behaviour::StallAfterBanner {
         std::thread::sleep(Duration::from_secs(5));
         return;
@@ -250,7 +250,7 @@ fn no_client_certificate_request() {
     assert_eq!(r.tls_versions["TLSv1.2"], Some(true), "a second handshake shows TLSv1.2 too");
     assert_eq!(r.starttls, Some(true));
     assert!(r.capabilities.contains(&"STARTTLS".to_string()));
-    assert!(r.banner.unwrap().starts_with("220 localhost"));
+    assert_eq!(r.banner.unwrap(), "220-localhost ESMTP seglint-test\n220 no mail is taken here", "multi-line, as sent");
     // A self-signed peer: the handshake completes, and the chain is reported untrusted.
     let check = r.certificate_check.unwrap();
     assert!(!check.trusted);

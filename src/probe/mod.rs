@@ -198,7 +198,15 @@ fn to_starttls(t: &Target, o: &Options, report: Option<&mut ProbeReport>) -> Res
         ehlo.lines.iter().skip(1).map(|l| l.split_whitespace().next().unwrap_or("").to_ascii_uppercase()).collect();
     let starttls = caps.iter().any(|c| c == "STARTTLS");
     if let Some(r) = report {
-        r.banner = Some(banner.lines.iter().map(|l| format!("220 {l}")).collect::<Vec<_>>().join("\n"));
+        // As sent: `220-` on every line but the last.
+        let last = banner.lines.len().saturating_sub(1);
+        let lines: Vec<String> = banner
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| format!("220{}{l}", if i < last { '-' } else { ' ' }))
+            .collect();
+        r.banner = Some(lines.join("\n"));
         r.capabilities = caps;
         r.starttls = Some(starttls);
     }
