@@ -189,6 +189,37 @@ fn a_baseline_survives_reformatting_and_reports_fixed_entries() {
     std::fs::write(&baseline, serde_json::to_string(&recorded).unwrap()).unwrap();
     let (_, json) = check_json("testdata/versions/8.2.1", &["--baseline", b]);
     assert_eq!(json["baseline"]["fixed"][0]["code"], "SEG101");
+
+    // The other formats agree: known findings do not shout, the fixed entry is listed.
+    let (code, human, _) =
+        run(&["check", "--now", NOW, "--color", "never", "--baseline", b, "testdata/versions/8.2.1"]);
+    assert_eq!(code, 0);
+    assert!(!human.contains("SSLv3 is allowed"), "known findings are not rendered in full:\n{human}");
+    assert!(human.contains("11 findings already in the baseline"), "{human}");
+    assert!(human.contains("baseline ") && human.contains("0 new, 11 known, 1 fixed or stale"), "{human}");
+    assert!(human.contains("fixed: SEG101 (Contoso Mail, outbound, SSLMethodSSLv2): gone"), "{human}");
+    let (_, verbose, _) = run(&["check", "--now", NOW, "-v", "--baseline", b, "testdata/versions/8.2.1"]);
+    assert!(verbose.contains("in the baseline: SEG102 sslv3-enabled: SSLv3 is allowed"), "{verbose}");
+    let (_, github, _) =
+        run(&["check", "--now", NOW, "--format", "github", "--baseline", b, "testdata/versions/8.2.1"]);
+    assert!(github.is_empty(), "no annotations for known findings: {github}");
+    let (_, markdown, _) =
+        run(&["check", "--now", NOW, "--format", "markdown", "--baseline", b, "testdata/versions/8.2.1"]);
+    assert!(markdown.contains("~~error~~ (baseline)") && markdown.contains("- fixed: `SEG101` gone"), "{markdown}");
+    let (_, sarif, _) = run(&["check", "--now", NOW, "--format", "sarif", "--baseline", b, "testdata/versions/8.2.1"]);
+    let sarif: Value = serde_json::from_str(&sarif).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty() && results.iter().all(|r| r["baselineState"] == "unchanged"));
+}
+
+#[test]
+fn allowed_findings_are_told_in_one_line_each() {
+    let (code, out, _) = run(&["check", "--now", NOW, "--color", "never", "testdata/ci/suppressions.xml"]);
+    assert_eq!(code, 0, "warnings do not fail at the default fail-on (error)\n{out}");
+    assert!(!out.contains("× SSLv3"), "suppressed errors are not rendered as errors:\n{out}");
+    assert!(out.contains("allowed: SEG102 sslv3-enabled: SSLv3 is allowed when receiving on MAIL01 (SEG 7.3.0) [error] (reason: legacy partner until 2027-03)"), "{out}");
+    assert!(out.contains("(no reason given, see SEG901)"), "{out}");
+    assert!(out.contains("0 errors, 4 warnings, 0 info in 1 array; 2 allowed by seglint-allow"), "{out}");
 }
 
 #[test]
@@ -263,4 +294,22 @@ fn completions_for_every_shell() {
 fn pre_commit_hook_definition_runs_check() {
     let hooks = std::fs::read_to_string(root().join(".pre-commit-hooks.yaml")).unwrap();
     assert!(hooks.contains("id: seglint") && hooks.contains("entry: seglint check"));
+}
+
+#[test]
+fn sarif_regions_count_code_points_not_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join("testdata/rules/SEG201-fail.xml"))
+        .unwrap()
+        .replace("arrayName=\"Contoso Mail\"", "arrayName=\"Zürich Maïl ✉\"");
+    let path = dir.path().join("export.xml");
+    std::fs::write(&path, &text).unwrap();
+    let (_, out, _) = run(&["check", "--now", NOW, "--format", "sarif", path.to_str().unwrap()]);
+    let sarif: Value = serde_json::from_str(&out).unwrap();
+    let result = sarif["runs"][0]["results"].as_array().unwrap().iter().find(|r| r["ruleId"] == "SEG201").unwrap();
+    let region = &result["locations"][0]["physicalLocation"]["region"];
+    let offset = region["charOffset"].as_u64().unwrap() as usize;
+    let length = region["charLength"].as_u64().unwrap() as usize;
+    let chars: Vec<char> = text.chars().collect();
+    assert_eq!(chars[offset..offset + length].iter().collect::<String>(), "Low", "{region}");
 }

@@ -27,7 +27,8 @@ pub fn render(report: &CheckReport) -> String {
                 escape_data(&e.to_string())
             );
         }
-        for f in a.findings.iter().filter(|f| f.suppressed.is_none()) {
+        // Allowed and already-baselined findings would only be noise on the pull request.
+        for f in a.findings.iter().filter(|f| f.counts()) {
             let command = match f.severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",

@@ -149,9 +149,33 @@ pub fn render(report: &CheckReport, k: &Knowledge, style: Style) -> String {
         if let Some(e) = &a.error {
             let _ = handler(style).render_report(&mut out, &InputDiagnostic::new(e));
         }
-        for f in &a.findings {
+        for f in a.findings.iter().filter(|f| f.counts()) {
             out.push_str(&render_finding(f, a.array.as_ref(), k, style));
             out.push('\n');
+        }
+        if !style.quiet {
+            // What does not count is told in a line each, so it neither hides nor shouts.
+            for f in a.findings.iter().filter(|f| f.suppressed.is_some()) {
+                let why = match f.suppressed.as_deref() {
+                    Some("") | None => "no reason given, see SEG901".to_string(),
+                    Some(reason) => format!("reason: {reason}"),
+                };
+                let _ = writeln!(out, "  allowed: {} ({why})", brief(f, a.array.as_ref()));
+            }
+            let known: Vec<&Finding> =
+                a.findings.iter().filter(|f| f.suppressed.is_none() && f.in_baseline == Some(true)).collect();
+            if style.verbose {
+                for f in &known {
+                    let _ = writeln!(out, "  in the baseline: {}", brief(f, a.array.as_ref()));
+                }
+            } else if !known.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "  {} finding{} already in the baseline, not shown (--verbose lists them)",
+                    known.len(),
+                    plural(known.len())
+                );
+            }
         }
         if style.verbose {
             if let Some(x) = &a.array {
@@ -163,7 +187,26 @@ pub fn render(report: &CheckReport, k: &Knowledge, style: Style) -> String {
         }
         if !style.quiet && a.error.is_none() && a.findings.is_empty() {
             let _ = writeln!(out, "  no findings\n");
+        } else if !style.quiet && a.findings.iter().any(|f| !f.counts()) {
+            out.push('\n');
         }
+    }
+    if let (Some((file, fixed)), false) = (&report.baseline, style.quiet) {
+        let new = report.findings().filter(|f| f.in_baseline == Some(false)).count();
+        let known = report.findings().filter(|f| f.in_baseline == Some(true)).count();
+        let _ = writeln!(out, "baseline {file}: {new} new, {known} known, {} fixed or stale", fixed.len());
+        for e in fixed {
+            let place: Vec<&str> =
+                [Some(e.array.as_str()), e.server.as_deref(), e.direction.as_deref(), e.setting.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+            let _ = writeln!(out, "  fixed: {} ({}): {}", e.code, place.join(", "), e.message);
+        }
+        if !fixed.is_empty() {
+            let _ = writeln!(out, "  (write the baseline again with --write-baseline to drop them)");
+        }
+        out.push('\n');
     }
     if !style.quiet {
         let s = report.summary();
@@ -179,12 +222,26 @@ pub fn render(report: &CheckReport, k: &Knowledge, style: Style) -> String {
             s.info,
             plural(arrays)
         );
+        let allowed = report.findings().filter(|f| f.suppressed.is_some()).count();
+        if allowed > 0 {
+            let _ = write!(out, "; {allowed} allowed by seglint-allow");
+        }
+        let known = report.findings().filter(|f| f.suppressed.is_none() && f.in_baseline == Some(true)).count();
+        if known > 0 {
+            let _ = write!(out, "; {known} in the baseline");
+        }
         if errors > 0 {
             let _ = write!(out, "; {errors} could not be read");
         }
         out.push('\n');
     }
     out
+}
+
+/// A finding in one line: code, name, message and where.
+fn brief(f: &Finding, array: Option<&Array>) -> String {
+    let at = super::locate(array, f.location).map(|l| format!(" at {}:{}", l.file, l.line)).unwrap_or_default();
+    format!("{} {}: {} [{}]{at}", f.code, f.name, f.message, f.severity)
 }
 
 fn plural(n: usize) -> &'static str {

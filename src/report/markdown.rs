@@ -37,8 +37,13 @@ pub fn render(report: &CheckReport) -> String {
             let at = locate(a.array.as_ref(), f.location)
                 .map(|l| format!("`{}:{}`", l.file, l.line))
                 .unwrap_or_else(|| format!("{} default", f.evidence.name()));
-            let sev =
-                if f.suppressed.is_some() { format!("~~{}~~ (allowed)", f.severity) } else { f.severity.to_string() };
+            let sev = if f.suppressed.is_some() {
+                format!("~~{}~~ (allowed)", f.severity)
+            } else if f.in_baseline == Some(true) {
+                format!("~~{}~~ (baseline)", f.severity)
+            } else {
+                f.severity.to_string()
+            };
             let _ = writeln!(
                 out,
                 "| {sev} | `{}` {} | {} | {} | {} | {at} |",
@@ -50,6 +55,18 @@ pub fn render(report: &CheckReport) -> String {
             );
         }
         out.push('\n');
+    }
+    if let Some((file, fixed)) = &report.baseline {
+        let new = report.findings().filter(|f| f.in_baseline == Some(false)).count();
+        let known = report.findings().filter(|f| f.in_baseline == Some(true)).count();
+        let _ =
+            writeln!(out, "**Baseline** `{}`: {new} new, {known} known, {} fixed or stale\n", cell(file), fixed.len());
+        for e in fixed.iter() {
+            let _ = writeln!(out, "- fixed: `{}` {}", e.code, cell(&e.message));
+        }
+        if !fixed.is_empty() {
+            out.push('\n');
+        }
     }
     out
 }

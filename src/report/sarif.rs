@@ -55,12 +55,20 @@ pub fn render(report: &CheckReport, k: &Knowledge) -> String {
             }
             if let Some(l) = loc {
                 let mut region = json!({"startLine": l.line, "startColumn": l.column});
-                if l.length > 0 {
-                    region["charOffset"] = json!(l.offset);
-                    region["charLength"] = json!(l.length);
+                let text = f.location.and_then(|loc| a.array.as_ref()?.files.get(loc.file)).map(|sf| sf.text.as_str());
+                if let (Some(text), true) = (text, l.length > 0) {
+                    // SARIF counts in the run's columnKind (code points); our spans are bytes.
+                    let chars = |r: std::ops::Range<usize>| text.get(r).map(|t| t.chars().count());
+                    if let (Some(offset), Some(length)) = (chars(0..l.offset), chars(l.offset..l.offset + l.length)) {
+                        region["charOffset"] = json!(offset);
+                        region["charLength"] = json!(length);
+                    }
                 }
                 result["locations"] =
                     json!([{"physicalLocation": {"artifactLocation": {"uri": uri(&l.file)}, "region": region}}]);
+            }
+            if let Some(known) = f.in_baseline {
+                result["baselineState"] = json!(if known { "unchanged" } else { "new" });
             }
             if let Some(reason) = &f.suppressed {
                 result["suppressions"] = json!([{"kind": "inSource", "justification": reason}]);
