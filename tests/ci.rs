@@ -298,12 +298,12 @@ fn pre_commit_hook_definition_runs_check() {
 
 #[test]
 fn sarif_regions_count_code_points_not_bytes() {
-    let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(root().join("testdata/rules/SEG201-fail.xml"))
-        .unwrap()
-        .replace("arrayName=\"Contoso Mail\"", "arrayName=\"Zürich Maïl ✉\"");
-    let path = dir.path().join("export.xml");
-    std::fs::write(&path, &text).unwrap();
+    let (_dir, path, text) = variant(
+        "testdata/rules/SEG201-fail.xml",
+        "arrayName=\"Contoso Mail\"",
+        "arrayName=\"Zürich Maïl ✉\"",
+        "export.xml",
+    );
     let (_, out, _) = run(&["check", "--now", NOW, "--format", "sarif", path.to_str().unwrap()]);
     let sarif: Value = serde_json::from_str(&out).unwrap();
     let result = sarif["runs"][0]["results"].as_array().unwrap().iter().find(|r| r["ruleId"] == "SEG201").unwrap();

@@ -87,12 +87,12 @@ fn the_sample_array_of_every_row() {
 
 #[test]
 fn verbose_lists_what_the_export_has_that_seglint_ignores() {
-    let dir = tempfile::tempdir().unwrap();
-    let xml = std::fs::read_to_string(root().join("testdata/rules/SEG102-pass.xml"))
-        .unwrap()
-        .replace("<Servers>", "<Servers sortOrder=\"name\">\n    <Appliance model=\"x\"/>");
-    let path = dir.path().join("export.xml");
-    std::fs::write(&path, xml).unwrap();
+    let (_dir, path, _) = variant(
+        "testdata/rules/SEG102-pass.xml",
+        "<Servers>",
+        "<Servers sortOrder=\"name\">\n    <Appliance model=\"x\"/>",
+        "export.xml",
+    );
     let out = seglint().args(["check", "-v", "--color", "never", "--now", NOW]).arg(&path).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("ignored: attribute `sortOrder` on <Servers>"), "{text}");

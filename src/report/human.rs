@@ -192,8 +192,7 @@ pub fn render(report: &CheckReport, k: &Knowledge, style: Style) -> String {
         }
     }
     if let (Some((file, fixed)), false) = (&report.baseline, style.quiet) {
-        let new = report.findings().filter(|f| f.in_baseline == Some(false)).count();
-        let known = report.findings().filter(|f| f.in_baseline == Some(true)).count();
+        let (new, known) = report.baseline_counts();
         let _ = writeln!(out, "baseline {file}: {new} new, {known} known, {} fixed or stale", fixed.len());
         for e in fixed {
             let place: Vec<&str> =

@@ -102,11 +102,9 @@ pub fn render(report: &CheckReport, k: &Knowledge) -> String {
         findings,
         summary: report.summary(),
         suppressed: report.findings().filter(|f| f.suppressed.is_some()).count(),
-        baseline: report.baseline.as_ref().map(|(file, fixed)| BaselineSummary {
-            file,
-            new: report.findings().filter(|f| f.in_baseline == Some(false)).count(),
-            known: report.findings().filter(|f| f.in_baseline == Some(true)).count(),
-            fixed,
+        baseline: report.baseline.as_ref().map(|(file, fixed)| {
+            let (new, known) = report.baseline_counts();
+            BaselineSummary { file, new, known, fixed }
         }),
     };
     let mut s = serde_json::to_string_pretty(&out).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));

@@ -57,8 +57,7 @@ pub fn render(report: &CheckReport) -> String {
         out.push('\n');
     }
     if let Some((file, fixed)) = &report.baseline {
-        let new = report.findings().filter(|f| f.in_baseline == Some(false)).count();
-        let known = report.findings().filter(|f| f.in_baseline == Some(true)).count();
+        let (new, known) = report.baseline_counts();
         let _ =
             writeln!(out, "**Baseline** `{}`: {new} new, {known} known, {} fixed or stale\n", cell(file), fixed.len());
         for e in fixed.iter() {

@@ -55,6 +55,12 @@ impl CheckReport {
         s
     }
 
+    /// With `--baseline`: how many findings are new and how many it already records.
+    pub fn baseline_counts(&self) -> (usize, usize) {
+        let new = self.findings().filter(|f| f.in_baseline == Some(false)).count();
+        (new, self.findings().filter(|f| f.in_baseline == Some(true)).count())
+    }
+
     pub fn input_errors(&self) -> usize {
         self.arrays.iter().filter(|a| a.error.is_some()).count()
     }

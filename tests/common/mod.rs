@@ -34,3 +34,13 @@ pub fn codes(report: &serde_json::Value) -> Vec<String> {
 pub fn rel(p: &Path) -> String {
     p.strip_prefix(root()).unwrap_or(p).display().to_string()
 }
+
+/// A fixture of `testdata/` with one text replaced, written as `name` into a fresh temporary
+/// directory (kept alive by the returned guard); also returns the new text.
+pub fn variant(fixture: &str, from: &str, to: &str, name: &str) -> (tempfile::TempDir, PathBuf, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join(fixture)).unwrap().replace(from, to);
+    let path = dir.path().join(name);
+    std::fs::write(&path, &text).unwrap();
+    (dir, path, text)
+}
