@@ -282,13 +282,13 @@ pub fn migrate(args: &MigrateArgs) -> Outcome {
         GoalArg::Recommended => Goal::Recommended,
     };
     let opts = input::LoadOptions {
-        seg_version: c.seg_version.clone().or(config.seg_version),
+        seg_version: c.seg_version.clone().or(config.seg_version.clone()),
         max_input_size: c.max_input_size,
     };
     let mut plans = Vec::new();
     let mut stderr = String::new();
     let mut exit = EXIT_OK;
-    for spec in input::discover(&args.arrays, false) {
+    for spec in input::discover(&args.arrays, args.recursive) {
         match input::load(&spec, &opts) {
             Ok(array) => {
                 let from = args.from.clone().unwrap_or_else(|| array.version.clone());
@@ -301,7 +301,7 @@ pub fn migrate(args: &MigrateArgs) -> Outcome {
             }
         }
     }
-    if let Some(threshold) = args.fail_on.threshold() {
+    if let Some(threshold) = fail_threshold(args.fail_on, &config) {
         if plans.iter().any(|p| p.worst().is_some_and(|w| w >= threshold)) {
             exit = exit.max(EXIT_FINDINGS);
         }
@@ -344,9 +344,7 @@ pub fn diff(args: &DiffArgs) -> Outcome {
         max_input_size: c.max_input_size,
     };
     let now = now(c);
-    let load = |p: &PathBuf| {
-        check_array(&k, &input::ArraySpec { source: p.display().to_string(), path: p.clone() }, &opts, now)
-    };
+    let load = |p: &PathBuf| check_array(&k, &input::ArraySpec::new(p), &opts, now);
     let (mut base, mut head) = (load(&args.base), load(&args.head));
     let mut stderr = String::new();
     for r in [&base, &head] {
@@ -369,22 +367,37 @@ pub fn diff(args: &DiffArgs) -> Outcome {
         MigrateFormat::Json => crate::diff::json(&d, (&bs, ba), (&hs, ha), &k),
     };
     let threshold = fail_threshold(args.fail_on, &config);
-    let exit =
-        if threshold.is_some_and(|t| d.introduced.iter().any(|f| f.severity >= t)) { EXIT_FINDINGS } else { EXIT_OK };
+    let exit = if threshold.is_some_and(|t| d.introduced.iter().any(|(f, _)| f.severity >= t)) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    };
     Outcome { stdout, stderr, output: args.output.clone(), exit }
 }
 
 pub fn probe(args: &crate::probe::ProbeArgs) -> Outcome {
     use crate::probe::verdict::{ArrayOutbound, ServerOutbound};
-    let k = match Knowledge::load(None) {
-        Ok(k) => k,
-        Err(e) => return Outcome::usage(knowledge_error(&e, false)),
+    let c = &args.common;
+    let color = use_color(c.color, args.output.is_some());
+    let (config, k) = match setup(c, color) {
+        Ok(x) => x,
+        Err(o) => return o,
     };
-    let opts = input::LoadOptions { seg_version: None, max_input_size: 256 * 1024 * 1024 };
+    let opts = input::LoadOptions {
+        seg_version: c.seg_version.clone().or(config.seg_version.clone()),
+        max_input_size: c.max_input_size,
+    };
+    let now = now(c);
     let load = |path: &Path| {
-        let spec = input::ArraySpec { source: path.display().to_string(), path: path.to_path_buf() };
-        let array = input::load(&spec, &opts).map_err(|e| render_input_error(&e, false))?;
+        let spec = input::ArraySpec::new(path);
+        let array = input::load(&spec, &opts).map_err(|e| render_input_error(&e, color))?;
         let p = crate::posture::resolve(&k, &array, &array.version);
+        let expired = |s: &crate::model::Server| {
+            s.inbound.certificate.as_ref().is_some_and(|cert| {
+                cert.not_after.as_ref().is_some_and(|na| na.value < now)
+                    || cert.not_before.as_ref().is_some_and(|nb| nb.value > now)
+            })
+        };
         Ok(ArrayOutbound {
             array: spec.source.clone(),
             tls_enabled: p.outbound.tls_enabled.value,
@@ -394,11 +407,16 @@ pub fn probe(args: &crate::probe::ProbeArgs) -> Outcome {
             servers: array
                 .servers
                 .iter()
-                .map(|s| ServerOutbound { name: s.name.clone(), has_certificate: s.inbound.certificate.is_some() })
+                .map(|s| ServerOutbound {
+                    name: s.name.clone(),
+                    has_certificate: s.inbound.certificate.is_some(),
+                    certificate_expired: expired(s),
+                })
                 .collect(),
         })
     };
-    let out = crate::probe::run(args, &load);
+    let style = crate::probe::Style { color, quiet: c.quiet, verbose: c.verbose };
+    let out = crate::probe::run(args, fail_threshold(args.fail_on, &config), style, &load);
     Outcome { stdout: out.rendered, stderr: out.stderr, output: args.output.clone(), exit: out.exit_code }
 }
 
@@ -434,6 +452,24 @@ pub fn rules(args: &RulesArgs) -> Outcome {
         Err(e) => return Outcome::usage(knowledge_error(&e, false)),
     };
     let json = args.format == ExplainFormat::Json;
+    if let Some(name) = &args.data {
+        let Some(file) = k.data_file(name) else {
+            return Outcome::usage(format!("error: no data file `{name}`\n"));
+        };
+        if json {
+            let value = serde_json::json!({"file": file.display, "text": file.text});
+            return Outcome {
+                stdout: format!("{}\n", serde_json::to_string_pretty(&value).unwrap_or_default()),
+                ..Outcome::default()
+            };
+        }
+        let mut out = format!("# {}\n", file.display);
+        let width = file.text.lines().count().to_string().len();
+        for (i, line) in file.text.lines().enumerate() {
+            let _ = writeln!(out, "{:>width$} │ {line}", i + 1);
+        }
+        return Outcome { stdout: out, ..Outcome::default() };
+    }
     let Some(wanted) = &args.rule else {
         if json {
             let list: Vec<_> = k.rules.iter().map(|r| serde_json::json!({"code": r.code, "name": r.name, "severity": r.severity, "reported_per": r.reported_per, "summary": r.summary, "sources": r.sources})).collect();
@@ -490,7 +526,7 @@ pub fn explain(args: &ExplainArgs) -> Outcome {
         seg_version: c.seg_version.clone().or(config.seg_version),
         max_input_size: c.max_input_size,
     };
-    let spec = input::ArraySpec { source: args.array.display().to_string(), path: args.array.clone() };
+    let spec = input::ArraySpec::new(&args.array);
     let array = match input::load(&spec, &opts) {
         Ok(a) => a,
         Err(e) => return Outcome { stderr: render_input_error(&e, color), exit: EXIT_INPUT, ..Outcome::default() },
@@ -509,7 +545,7 @@ fn where_from<T>(k: &Knowledge, array: &Array, v: &Evidenced<T>) -> String {
             let (l, c) = f.line_col(loc.span.offset);
             format!("{}:{l}:{c}", f.display)
         }),
-        (None, Some(d)) => k.files.get(d.file).map(|f| format!("{}:{}", f.display, f.line_col(d.span.offset).0)),
+        (None, Some(d)) => k.data_place(d).map(|(file, line, _)| format!("{file}:{line}")),
         _ => None,
     };
     match place {
@@ -569,6 +605,16 @@ fn explain_direction(out: &mut String, k: &Knowledge, array: &Array, d: &Directi
     if let Some(o) = &d.offer_client_certificate {
         row(out, "offer client cert", yes(o.value), o.evidence, o.confidence, where_from(k, array, o));
     }
+    match &d.dane {
+        Some(v) => {
+            let value = if v.value { "on" } else { "off" }.to_string();
+            row(out, "DANE validation", value, v.evidence, v.confidence, where_from(k, array, v));
+        }
+        None if d.direction == crate::finding::Direction::Outbound => {
+            let _ = writeln!(out, "  {:<24} {:<24} {:<9} 10.1.0 and later", "DANE validation", "not available", "-");
+        }
+        None => {}
+    }
     let certs: Vec<String> = match &d.server {
         Some(s) => array.server(s).into_iter().map(cert_line).collect(),
         None => array.servers.iter().map(|s| format!("{}: {}", s.name, cert_line(s))).collect(),
@@ -605,6 +651,9 @@ fn explain_human(k: &Knowledge, array: &Array, p: &Posture<'_>) -> String {
         if p.row.covered { "" } else { " (nearest lower row: this version is not covered, SEG401)" },
         p.row.row.store.describe()
     );
+    if let Some(assumed) = &p.row.row.assumed {
+        let _ = writeln!(out, "inferred: {assumed} [{}]", p.row.row.sources.join(", "));
+    }
     let _ = writeln!(
         out,
         "evidence: explicit = set in an input file (explicit* = the setting's name or place is assumed, no article states it);\n          default = a version default a source states; inferred = a default no source states"
@@ -645,7 +694,8 @@ fn evidenced_json<T: serde::Serialize>(k: &Knowledge, array: &Array, v: &Evidenc
     serde_json::json!({
         "value": v.value, "evidence": v.evidence, "confidence": v.confidence, "via": v.via,
         "location": report::locate(Some(array), v.loc),
-        "rules_data": v.data.and_then(|d| k.files.get(d.file).map(|f| format!("{}:{}", f.display, f.line_col(d.span.offset).0))),
+        "caveat": v.caveat,
+        "rules_data": v.data.and_then(|d| k.data_place(d).map(|(file, line, _)| format!("{file}:{line}"))),
         "sources": v.sources,
     })
 }
@@ -660,6 +710,7 @@ fn explain_json(k: &Knowledge, array: &Array, p: &Posture<'_>) -> String {
             "cipher_floor": d.cipher_floor.as_ref().map(|f| evidenced_json(k, array, f)),
             "cipher_list": d.cipher_list.as_ref().map(|l| evidenced_json(k, array, l)),
             "offer_client_certificate": d.offer_client_certificate.as_ref().map(|o| evidenced_json(k, array, o)),
+            "dane": d.dane.as_ref().map(|v| evidenced_json(k, array, v)),
         })
     };
     let mut postures = vec![direction(&p.outbound)];
@@ -667,7 +718,7 @@ fn explain_json(k: &Knowledge, array: &Array, p: &Posture<'_>) -> String {
     let out = serde_json::json!({
         "schema": "seglint/explain/v1",
         "array": array.source, "name": array.name, "product_version": array.version.to_string(),
-        "row": p.row.row.label, "covered": p.row.covered,
+        "row": p.row.row.label, "covered": p.row.covered, "assumed": p.row.row.assumed,
         "postures": postures,
     });
     format!("{}\n", serde_json::to_string_pretty(&out).unwrap_or_default())

@@ -94,8 +94,9 @@ pub struct Common {
     #[arg(long, value_name = "VERSION", value_parser = parse_version)]
     pub seg_version: Option<semver::Version>,
 
-    /// Read the version table, settings and rule catalog from DIR (versions.toml, settings.toml,
-    /// catalog.toml; a file DIR lacks keeps the built-in one).
+    /// Read the version table, settings, rule catalog and upgrade boundaries from DIR
+    /// (versions.toml, settings.toml, catalog.toml, migrate.toml; a file DIR lacks keeps the
+    /// built-in one, which `seglint rules --data NAME` prints).
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
 
@@ -107,11 +108,12 @@ pub struct Common {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
 
-    /// Print only the findings (no headers or summary).
+    /// Print only the findings or verdicts (no headers, details or summary).
     #[arg(short, long)]
     pub quiet: bool,
 
-    /// Also list the elements and attributes of the export that seglint ignored.
+    /// Say more: the elements and attributes of the export that seglint ignored, known baseline
+    /// findings, and for probe the peer's EHLO capabilities.
     #[arg(short, long)]
     pub verbose: bool,
 
@@ -180,6 +182,11 @@ pub struct MigrateArgs {
     #[arg(required = true, value_name = "ARRAY")]
     pub arrays: Vec<PathBuf>,
 
+    /// Search each directory argument for array directories at any depth (a directory holding
+    /// an *.xml file is an array), to report on a fleet.
+    #[arg(short, long)]
+    pub recursive: bool,
+
     /// The version to upgrade (or downgrade) to, e.g. 10.1.0 or 8.2.1.5620.
     #[arg(long, value_name = "VERSION", value_parser = parse_version)]
     pub to: semver::Version,
@@ -212,9 +219,10 @@ pub struct MigrateArgs {
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// Exit 1 when an item is at or above this severity.
-    #[arg(long, value_enum, default_value_t = FailOn::Error, value_name = "SEVERITY")]
-    pub fail_on: FailOn,
+    /// Exit 1 when an item is at or above this severity; `never` always exits 0 on items.
+    /// Default: seglint.toml's fail-on, else error.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
 
     #[command(flatten)]
     pub common: Common,
@@ -252,10 +260,19 @@ pub struct ExplainArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(
+    after_help = "Examples:\n  seglint rules\n  seglint rules sslv3-enabled\n  seglint rules --data versions   (the version table a finding's `built-in rules/versions.toml:N` points at)"
+)]
 pub struct RulesArgs {
     /// A rule code (SEG102) or name (sslv3-enabled) to document; omit to list every rule.
-    #[arg(value_name = "CODE|NAME")]
+    #[arg(value_name = "CODE|NAME", conflicts_with = "data")]
     pub rule: Option<String>,
+
+    /// Print one of seglint's data files with line numbers instead: versions (the version
+    /// table and facts), settings (setting names and places), catalog (rule documentation) or
+    /// migrate (upgrade boundaries). Findings decided by a default point at these lines.
+    #[arg(long, value_name = "FILE", value_parser = ["versions", "settings", "catalog", "migrate"])]
+    pub data: Option<String>,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = ExplainFormat::Human)]

@@ -30,8 +30,11 @@ pub struct Change {
 
 pub struct Diff<'a> {
     pub changes: Vec<Change>,
-    pub introduced: Vec<&'a Finding>,
-    pub resolved: Vec<&'a Finding>,
+    /// Head findings with an exposure the base does not have, each with the base finding of
+    /// the same rule and place it grew from, if any.
+    pub introduced: Vec<(&'a Finding, Option<&'a Finding>)>,
+    /// Base findings with an exposure the head no longer has, each with what remains of it.
+    pub resolved: Vec<(&'a Finding, Option<&'a Finding>)>,
 }
 
 fn state(d: &DirectionPosture) -> State {
@@ -44,14 +47,36 @@ fn state(d: &DirectionPosture) -> State {
     }
 }
 
-/// The finding's identity within an array, whatever the array's path.
-fn key(f: &Finding) -> (String, Option<String>, Option<Direction>, Option<String>) {
-    (
-        f.code.to_string(),
-        f.server.as_ref().map(|s| s.to_ascii_lowercase()),
-        f.direction,
-        f.setting.as_ref().map(|s| s.to_ascii_lowercase()),
-    )
+/// The finding's place within an array, whatever the array's path: rule, server, direction.
+fn place(f: &Finding) -> (&'static str, Option<String>, Option<Direction>) {
+    (f.code, f.server.as_ref().map(|s| s.to_ascii_lowercase()), f.direction)
+}
+
+/// The exposures one finding names: SEG103 names TLSv1.0 and TLSv1.1 in one finding
+/// (`SSLMethodTLSv1_0,SSLMethodTLSv1_1`), so each protocol counts on its own.
+fn parts(f: &Finding) -> Vec<String> {
+    match &f.setting {
+        Some(s) => s.split(',').map(|p| p.trim().to_ascii_lowercase()).collect(),
+        None => vec![String::new()],
+    }
+}
+
+/// Findings of `from` with an exposure that no finding of `to` at the same place has, each
+/// with the finding of `to` at that place that shares another exposure, if any.
+fn not_in<'a>(from: &'a [Finding], to: &'a [Finding]) -> Vec<(&'a Finding, Option<&'a Finding>)> {
+    let live = |f: &&Finding| f.suppressed.is_none();
+    from.iter()
+        .filter(live)
+        .filter_map(|f| {
+            let here: Vec<&Finding> = to.iter().filter(live).filter(|g| place(g) == place(f)).collect();
+            let theirs: Vec<String> = here.iter().flat_map(|g| parts(g)).collect();
+            if parts(f).iter().all(|p| theirs.contains(p)) {
+                return None;
+            }
+            let kin = here.into_iter().find(|g| parts(g).iter().any(|p| parts(f).contains(p)));
+            Some((f, kin))
+        })
+        .collect()
 }
 
 pub fn diff<'a>(base: (&Array, &Posture<'_>, &'a [Finding]), head: (&Array, &Posture<'_>, &'a [Finding])) -> Diff<'a> {
@@ -74,13 +99,9 @@ pub fn diff<'a>(base: (&Array, &Posture<'_>, &'a [Finding]), head: (&Array, &Pos
             changes.push(Change { server: Some(s), direction: Direction::Inbound, before: b, after: a });
         }
     }
-    let base_keys: Vec<_> = base.2.iter().filter(|f| f.suppressed.is_none()).map(key).collect();
-    let head_keys: Vec<_> = head.2.iter().filter(|f| f.suppressed.is_none()).map(key).collect();
-    Diff {
-        changes,
-        introduced: head.2.iter().filter(|f| f.suppressed.is_none() && !base_keys.contains(&key(f))).collect(),
-        resolved: base.2.iter().filter(|f| f.suppressed.is_none() && !head_keys.contains(&key(f))).collect(),
-    }
+    // Regression: a base finding "TLSv1.1 is allowed" was listed as resolved when the head
+    // allowed TLSv1.0 and TLSv1.1: matching is per exposure, not per finding text.
+    Diff { changes, introduced: not_in(head.2, base.2), resolved: not_in(base.2, head.2) }
 }
 
 fn describe(s: &Option<State>) -> String {
@@ -128,10 +149,13 @@ pub fn human(d: &Diff<'_>, base: &str, head: &str) -> String {
             ));
         }
     }
-    for (title, list) in [("introduced", &d.introduced), ("resolved", &d.resolved)] {
+    for (title, list, kin) in [("introduced", &d.introduced, "was"), ("resolved", &d.resolved, "now")] {
         out.push_str(&format!("\nfindings {title}: {}\n", list.len()));
-        for f in list.iter() {
+        for (f, other) in list.iter() {
             out.push_str(&format!("  {:<7} {} {}: {}\n", f.severity.name(), f.code, f.name, f.message));
+            if let Some(o) = other {
+                out.push_str(&format!("          ({kin}: {})\n", o.message));
+            }
         }
     }
     out
@@ -152,11 +176,12 @@ pub fn markdown(d: &Diff<'_>, base: &str, head: &str) -> String {
             ));
         }
     }
-    for (title, list) in [("Introduced", &d.introduced), ("Resolved", &d.resolved)] {
+    for (title, list, kin) in [("Introduced", &d.introduced, "was"), ("Resolved", &d.resolved, "now")] {
         out.push_str(&format!("\n### {title} findings ({})\n\n", list.len()));
-        for f in list.iter() {
+        for (f, other) in list.iter() {
+            let kin = other.map(|o| format!(" ({kin}: {})", o.message.replace('|', "\\|"))).unwrap_or_default();
             out.push_str(&format!(
-                "- **{}** `{}` {}: {}\n",
+                "- **{}** `{}` {}: {}{kin}\n",
                 f.severity.name(),
                 f.code,
                 f.name,
@@ -167,14 +192,22 @@ pub fn markdown(d: &Diff<'_>, base: &str, head: &str) -> String {
     out
 }
 
+/// Adds the message of the related finding on the other side (`was` / `now`), when there is one.
+fn with_kin(mut v: serde_json::Value, key: &str, other: Option<&Finding>) -> serde_json::Value {
+    if let (Some(o), Some(map)) = (other, v.as_object_mut()) {
+        map.insert(key.into(), serde_json::Value::String(o.message.clone()));
+    }
+    v
+}
+
 pub fn json(d: &Diff<'_>, base: (&str, &Array), head: (&str, &Array), k: &Knowledge) -> String {
     let out = serde_json::json!({
         "schema": "seglint/diff/v1",
         "base": base.0,
         "head": head.0,
         "postures": d.changes,
-        "introduced": d.introduced.iter().map(|f| crate::report::json::finding_value(f, Some(head.1), k)).collect::<Vec<_>>(),
-        "resolved": d.resolved.iter().map(|f| crate::report::json::finding_value(f, Some(base.1), k)).collect::<Vec<_>>(),
+        "introduced": d.introduced.iter().map(|(f, was)| with_kin(crate::report::json::finding_value(f, Some(head.1), k), "was", *was)).collect::<Vec<_>>(),
+        "resolved": d.resolved.iter().map(|(f, now)| with_kin(crate::report::json::finding_value(f, Some(base.1), k), "now", *now)).collect::<Vec<_>>(),
     });
     format!("{}\n", serde_json::to_string_pretty(&out).unwrap_or_default())
 }

@@ -26,11 +26,25 @@ const MIGRATE: usize = 3;
 /// Carry actions the code implements (rules/migrate.toml `carry`).
 pub const CARRY_ACTIONS: &[&str] = &["drop-force-tlsv1", "sslv3-off", "rename-hive", "relabel-low", "drop-registry"];
 /// Conditions the code evaluates (rules/migrate.toml `when`).
-pub const ITEM_CONDITIONS: &[&str] =
-    &["always", "force-tlsv1", "sslv3-before", "outbound-tls", "cipher-list", "registry-settings", "target-10.0.0"];
+pub const ITEM_CONDITIONS: &[&str] = &[
+    "always",
+    "force-tlsv1",
+    "sslv3-before",
+    "outbound-tls",
+    "outbound-tls-off",
+    "cipher-list",
+    "registry-settings",
+    "target-10.0.0",
+    "dane-on",
+];
 
 /// Facts the code relies on by id; a `--rules` directory must keep them.
 pub const REQUIRED_FACTS: &[&str] = &[
+    "starttls-command-injection",
+    "dane",
+    "mta-sts",
+    "cipher-strength-levels",
+    "expiry-reminder",
     "cipher-floor-setting",
     "sslv2-needs-certificate",
     "insecure-compatibility-label",
@@ -96,6 +110,7 @@ pub enum SettingKind {
     ProtocolSwitch,
     CipherList,
     ForceTlsv1,
+    EnableDane,
 }
 
 #[derive(Debug, Clone)]
@@ -108,9 +123,13 @@ pub struct Row {
     pub receiving: Vec<Protocol>,
     pub receiving_confidence: Confidence,
     pub protocol_control: ProtocolControl,
+    /// Whether an article states how this row's protocols are changed.
+    pub control_confidence: Confidence,
     pub store: Store,
     pub switches: Vec<Protocol>,
     pub sources: Vec<String>,
+    /// For a row resting on inference: what is assumed, in words.
+    pub assumed: Option<String>,
     pub sending_at: DataRef,
     pub receiving_at: DataRef,
     pub control_at: DataRef,
@@ -131,6 +150,7 @@ pub struct Names {
     pub protocol_switch_prefix: String,
     pub cipher_list: String,
     pub force_tlsv1: String,
+    pub enable_dane: String,
     pub tls_like_prefixes: Vec<String>,
 }
 
@@ -160,10 +180,23 @@ pub struct Form {
 pub struct BoundaryItem {
     pub when: String,
     pub severity: Severity,
+    /// Only for this direction of change; both when absent.
+    #[serde(default)]
+    pub way: Option<ItemWay>,
+    /// The severity when a downgrade reverses the change, where that is worse.
+    #[serde(default)]
+    pub downgrade_severity: Option<Severity>,
     pub kind: String,
     pub text: String,
     pub confidence: Confidence,
     pub sources: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ItemWay {
+    Upgrade,
+    Downgrade,
 }
 
 #[derive(Debug, Clone)]
@@ -243,9 +276,17 @@ struct RawRow {
     receiving: Spanned<Vec<Spanned<String>>>,
     receiving_confidence: Confidence,
     protocol_control: Spanned<ProtocolControl>,
+    #[serde(default = "certain")]
+    control_confidence: Confidence,
     store: Store,
     switches: Spanned<Vec<Spanned<String>>>,
     sources: Vec<String>,
+    #[serde(default)]
+    assumed: Option<String>,
+}
+
+fn certain() -> Confidence {
+    Confidence::Certain
 }
 
 #[derive(Deserialize)]
@@ -281,6 +322,17 @@ struct RawCatalog {
     rule: Vec<Spanned<RuleDoc>>,
 }
 
+/// How a built-in data file is named in output: users of the released binary have no
+/// `rules/` folder, so the name says the data is built in (`seglint rules --data` prints it).
+fn builtin_display(name: &str) -> String {
+    format!("{BUILT_IN} rules/{name}")
+}
+
+const BUILT_IN: &str = "built-in";
+
+/// The data files' short names, as `seglint rules --data NAME` takes them.
+pub const DATA_FILES: &[&str] = &["versions", "settings", "catalog", "migrate"];
+
 fn span_of(r: std::ops::Range<usize>) -> Span {
     Span::between(r.start, r.end)
 }
@@ -292,7 +344,7 @@ impl Knowledge {
             .iter()
             .map(|(name, text)| SourceFile {
                 path: format!("rules/{name}").into(),
-                display: format!("rules/{name}"),
+                display: builtin_display(name),
                 text: (*text).to_string(),
             })
             .collect();
@@ -319,7 +371,7 @@ impl Knowledge {
                 },
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => SourceFile {
                     path: format!("rules/{name}").into(),
-                    display: format!("rules/{name}"),
+                    display: builtin_display(name),
                     text: text.to_string(),
                 },
                 Err(e) => {
@@ -420,9 +472,11 @@ impl Knowledge {
                 receiving: protocols(&r.receiving)?,
                 receiving_confidence: r.receiving_confidence,
                 protocol_control: *r.protocol_control.get_ref(),
+                control_confidence: r.control_confidence,
                 store: r.store,
                 switches: protocols(&r.switches)?,
                 sources: r.sources.clone(),
+                assumed: r.assumed.clone(),
                 sending_at: at(VERSIONS, r.sending.span()),
                 receiving_at: at(VERSIONS, r.receiving.span()),
                 control_at: at(VERSIONS, r.protocol_control.span()),
@@ -584,6 +638,34 @@ impl Knowledge {
         Ok(Knowledge { names: settings.names, files, rows, facts, hives, forms, rules, boundaries })
     }
 
+    /// One data file by its short name (`versions`, `settings.toml`), for `rules --data`.
+    pub fn data_file(&self, name: &str) -> Option<&SourceFile> {
+        let short = name.strip_suffix(".toml").unwrap_or(name);
+        let i = DATA_FILES.iter().position(|d| d.eq_ignore_ascii_case(short))?;
+        self.files.get(i)
+    }
+
+    /// Where a rules-data reference points, for output: `built-in rules/versions.toml:46`, or
+    /// the path of a `--rules DIR` file; and, for built-in data, the command that shows it.
+    pub fn data_place(&self, d: DataRef) -> Option<(String, usize, Option<String>)> {
+        let f = self.files.get(d.file)?;
+        let line = f.line_col(d.span.offset).0;
+        let show = f
+            .display
+            .starts_with(BUILT_IN)
+            .then(|| format!("seglint rules --data {}", DATA_FILES.get(d.file).copied().unwrap_or("versions")));
+        Some((f.display.clone(), line, show))
+    }
+
+    /// `built-in rules/versions.toml:46 (see: seglint rules --data versions)`.
+    pub fn data_place_text(&self, d: DataRef) -> Option<String> {
+        let (file, line, show) = self.data_place(d)?;
+        Some(match show {
+            Some(cmd) => format!("{file}:{line}, shown by `{cmd}`"),
+            None => format!("{file}:{line}"),
+        })
+    }
+
     /// The row for a version (build ignored); uncovered versions get the nearest lower row.
     pub fn row_for(&self, version: &Version) -> RowMatch<'_> {
         let v = crate::version::without_build(version);
@@ -629,7 +711,7 @@ mod tests {
     #[test]
     fn embedded_rules_load() {
         let k = Knowledge::embedded().unwrap();
-        assert_eq!(k.rows.len(), 5);
+        assert_eq!(k.rows.len(), 6);
         assert_eq!(k.rules.len(), crate::lint::RULES.len());
     }
 
@@ -650,6 +732,9 @@ mod tests {
             ("10.0.0.77", &[Tls10, Tls11, Tls12, Tls13], ProtocolControl::None, Store::Advanced, true),
             ("10.0.1", &[Tls10, Tls11, Tls12, Tls13], ProtocolControl::Switches, Store::Advanced, true),
             ("10.2.0", &[Tls10, Tls11, Tls12, Tls13], ProtocolControl::Switches, Store::Advanced, true),
+            ("10.99.99.1", &[Tls10, Tls11, Tls12, Tls13], ProtocolControl::Switches, Store::Advanced, true),
+            ("11.0.0", &[Tls10, Tls11, Tls12, Tls13], ProtocolControl::Switches, Store::Advanced, true),
+            ("11.1.0.900", &[Tls10, Tls11, Tls12, Tls13], ProtocolControl::Switches, Store::Advanced, true),
         ];
         for (version, protocols, control, store, covered) in cases {
             let m = k.row_for(&v(version));
@@ -661,6 +746,19 @@ mod tests {
         }
         assert_eq!(k.row_for(&v("7.2.3")).row.receiving_confidence, Confidence::Inferred);
         assert_eq!(k.row_for(&v("7.2.3")).row.sending_confidence, Confidence::Certain);
+        // 10.x is stated by Q21147; nothing states 11.x, so every value of its row is inferred.
+        let ten = k.row_for(&v("10.2.5")).row;
+        assert_eq!(
+            (ten.sending_confidence, ten.receiving_confidence, ten.control_confidence),
+            (Confidence::Certain, Confidence::Certain, Confidence::Certain)
+        );
+        let eleven = k.row_for(&v("11.0.0.1")).row;
+        assert_eq!(
+            (eleven.sending_confidence, eleven.receiving_confidence, eleven.control_confidence),
+            (Confidence::Inferred, Confidence::Inferred, Confidence::Inferred)
+        );
+        assert!(eleven.assumed.as_deref().is_some_and(|a| a.contains("11.x")));
+        assert!(eleven.sources.iter().any(|s| s == "Q21230"));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! the posture or reach the recommended one. Carry rules and boundary facts are rules data.
 
 use crate::finding::{Confidence, Direction, Severity};
-use crate::knowledge::{Boundary, Knowledge, ProtocolControl, SettingKind, Store};
+use crate::knowledge::{Boundary, ItemWay, Knowledge, ProtocolControl, SettingKind, Store};
 use crate::model::{Array, Loc, Setting, SettingOrigin, SettingValue};
 use crate::posture::{self, Class, Place, Posture};
 use crate::remedy::{self, SettingLine};
@@ -112,7 +112,8 @@ fn rekey(k: &Knowledge, key: &str, from_root: &str, to_root: &str) -> Option<Str
     let (_, place) = posture::registry_place(k, key)?;
     let lower = key.to_ascii_lowercase();
     lower.contains(&from_root.to_ascii_lowercase()).then_some(())?;
-    let base = format!("HKEY_LOCAL_MACHINE\\SOFTWARE\\{to_root}");
+    let wow = if lower.contains("\\wow6432node\\") { "Wow6432Node\\" } else { "" };
+    let base = format!("HKEY_LOCAL_MACHINE\\SOFTWARE\\{wow}{to_root}");
     Some(match place {
         Place::ArrayInbound => format!("{base}\\Default\\Receiver"),
         Place::ArrayOutbound => format!("{base}\\Default\\Sender"),
@@ -254,28 +255,43 @@ pub fn plan(k: &Knowledge, array: &Array, req: &Request<'_>) -> Migration {
         .iter()
         .filter_map(|key| direction_of(&before, key))
         .any(|d| d.tls_enabled.value && d.state(Protocol::Ssl3).effective);
+    let dane_on = array.settings.iter().any(|s| {
+        let (place, _, kind, _) = posture::identify(k, s);
+        kind == Some(SettingKind::EnableDane)
+            && place == Place::ArrayOutbound
+            && matches!(s.value, SettingValue::Boolean(true) | SettingValue::Integer(1))
+    });
     for b in &boundaries {
         for i in &b.items {
-            let applies = match i.when.as_str() {
-                "always" => true,
-                "force-tlsv1" => has(SettingKind::ForceTlsv1),
-                "sslv3-before" => sslv3_before,
-                "outbound-tls" => before.outbound.tls_enabled.value,
-                "cipher-list" => before.outbound.cipher_list.is_some(),
-                "registry-settings" => registry_tls,
-                "target-10.0.0" => base(to) == Version::new(10, 0, 0),
-                _ => false,
-            };
+            let for_way = matches!(
+                (i.way, way),
+                (None, _) | (Some(ItemWay::Upgrade), Way::Upgrade) | (Some(ItemWay::Downgrade), Way::Downgrade)
+            );
+            let applies = for_way
+                && match i.when.as_str() {
+                    "always" => true,
+                    "dane-on" => dane_on,
+                    "outbound-tls-off" => !before.outbound.tls_enabled.value,
+                    "force-tlsv1" => has(SettingKind::ForceTlsv1),
+                    "sslv3-before" => sslv3_before,
+                    "outbound-tls" => before.outbound.tls_enabled.value,
+                    "cipher-list" => before.outbound.cipher_list.is_some(),
+                    "registry-settings" => registry_tls,
+                    "target-10.0.0" => base(to) == Version::new(10, 0, 0),
+                    _ => false,
+                };
             if !applies {
                 continue;
             }
-            let message = if way == Way::Downgrade {
+            // An item written for both ways is reversed by a downgrade; an assumption is not.
+            let reversed = way == Way::Downgrade && i.way.is_none() && i.kind != "assumption";
+            let message = if reversed {
                 format!("downgrading below {}: this reverses: {}", b.version, i.text)
             } else {
                 i.text.clone()
             };
             items.push(Item {
-                severity: i.severity,
+                severity: if reversed { i.downgrade_severity.unwrap_or(i.severity) } else { i.severity },
                 kind: i.kind.clone(),
                 message,
                 servers: vec![],
@@ -299,6 +315,24 @@ pub fn plan(k: &Knowledge, array: &Array, req: &Request<'_>) -> Migration {
                     settings: lines,
                 });
             }
+        }
+    }
+
+    // A version on a row that rests on inference (11.x) says what is assumed, once.
+    let said = items.iter().any(|i| i.kind == "assumption");
+    for (v, p) in [(from, &before), (to, &after)] {
+        if let (Some(assumed), false) = (&p.row.row.assumed, said) {
+            items.push(Item {
+                severity: Severity::Info,
+                kind: "assumption".into(),
+                message: format!("SEG {}: {assumed}", base(v)),
+                servers: vec![],
+                sources: p.row.row.sources.clone(),
+                confidence: Confidence::Inferred,
+                boundary: None,
+                settings: vec![],
+            });
+            break;
         }
     }
 
@@ -331,7 +365,14 @@ pub fn plan(k: &Knowledge, array: &Array, req: &Request<'_>) -> Migration {
                 ),
                 servers: key.iter().cloned().collect(),
                 sources: after.row.row.sources.clone(),
-                confidence: Confidence::Certain,
+                // Resting on a default no article states (either side) makes the change inferred.
+                confidence: [b, a]
+                    .iter()
+                    .flat_map(|d| d.protocols.iter())
+                    .filter(|s| s.allowed.evidence != crate::finding::Evidence::Explicit)
+                    .map(|s| s.allowed.confidence)
+                    .max()
+                    .unwrap_or(Confidence::Certain),
                 boundary: None,
                 settings: vec![],
             });
@@ -429,6 +470,7 @@ fn settings_for_goal(
 ) -> Emitted {
     let to = req.to;
     let row = k.row_for(to).row;
+    let layout = remedy::Layout::of(k, array, to);
     let goal_word = if req.goal == Goal::Keep { "keep the posture of" } else { "reach the recommended posture on" };
     let all_keys = keys(before, after);
     let goals: Vec<(Option<String>, Vec<Protocol>)> =
@@ -451,7 +493,7 @@ fn settings_for_goal(
                 .filter(|(key, _)| key.is_some())
                 .all(|(key, g)| direction_of(after, key).is_some_and(|d| d.effective() == *g));
             if row.protocol_control == ProtocolControl::ForceTlsv1 && outbound_tls10_only && inbound_same {
-                if let Some(key) = remedy::registry_key(k, to, Direction::Outbound, None) {
+                if let Some(key) = remedy::registry_key(k, to, layout, Direction::Outbound, None) {
                     lines.push(SettingLine { key: Some(key), name: k.names.force_tlsv1.clone(), value: 1 });
                 }
             } else {
@@ -495,7 +537,7 @@ fn settings_for_goal(
                 if let Some((_, g)) = goals.iter().find(|(key, _)| key.is_none()) {
                     let want = g.contains(&p);
                     if want != row.sending.contains(&p) || explicit(&Place::ArrayOutbound, p) {
-                        lines.extend(remedy::switch_line(k, to, Direction::Outbound, None, p, want));
+                        lines.extend(remedy::switch_line(k, to, layout, Direction::Outbound, None, p, want));
                     }
                 }
                 let wants: Vec<(String, bool)> =
@@ -504,17 +546,17 @@ fn settings_for_goal(
                 if wants.iter().all(|(_, w)| *w == first.1) {
                     let want = first.1;
                     if want != row.receiving.contains(&p) || explicit(&Place::ArrayInbound, p) {
-                        lines.extend(remedy::switch_line(k, to, Direction::Inbound, None, p, want));
+                        lines.extend(remedy::switch_line(k, to, layout, Direction::Inbound, None, p, want));
                     }
                     for (server, _) in &wants {
                         let place = Place::ServerInbound(server.clone());
                         if explicit(&place, p) {
-                            lines.extend(remedy::switch_line(k, to, Direction::Inbound, Some(server), p, want));
+                            lines.extend(remedy::switch_line(k, to, layout, Direction::Inbound, Some(server), p, want));
                         }
                     }
                 } else {
                     for (server, want) in &wants {
-                        lines.extend(remedy::switch_line(k, to, Direction::Inbound, Some(server), p, *want));
+                        lines.extend(remedy::switch_line(k, to, layout, Direction::Inbound, Some(server), p, *want));
                     }
                 }
             }
@@ -552,7 +594,24 @@ fn settings_for_goal(
             let revived: Vec<Protocol> =
                 g.iter().copied().filter(|p| *p <= Protocol::Ssl3 && !now.contains(p)).collect();
             if !revived.is_empty() {
-                items.push(Item { severity: Severity::Warning, kind: "risk".into(), message: format!("keeping the posture switches {} back on {}: they are broken (DROWN, POODLE); consider --goal recommended", names(&revived), who(key)), servers: key.iter().cloned().collect(), sources: vec!["Q19541".into()], confidence: Confidence::Certain, boundary: None, settings: vec![] });
+                // Regression: SSLv3 alone was said to be broken by DROWN, which is SSLv2's.
+                let attacks: Vec<&str> = revived.iter().map(|&p| attack(p)).collect();
+                let verb = if revived.len() == 1 { "it is" } else { "they are" };
+                items.push(Item {
+                    severity: Severity::Warning,
+                    kind: "risk".into(),
+                    message: format!(
+                        "keeping the posture switches {} back on {}: {verb} broken ({}); consider --goal recommended",
+                        names(&revived),
+                        who(key),
+                        attacks.join(", ")
+                    ),
+                    servers: key.iter().cloned().collect(),
+                    sources: vec!["Q19541".into()],
+                    confidence: Confidence::Certain,
+                    boundary: None,
+                    settings: vec![],
+                });
             }
         }
     } else {
@@ -621,6 +680,15 @@ fn settings_for_goal(
     Emitted { form, lines: described, text }
 }
 
+/// The attack that breaks a legacy protocol, as the risk names it.
+fn attack(p: Protocol) -> &'static str {
+    match p {
+        Protocol::Ssl2 => "SSLv2: DROWN",
+        Protocol::Ssl3 => "SSLv3: POODLE",
+        _ => "deprecated",
+    }
+}
+
 fn row_form(store: Store) -> &'static str {
     match store {
         Store::Registry => "registry",
@@ -636,6 +704,7 @@ fn recommended_extras(
     items: &mut Vec<Item>,
     deletions: &mut Vec<(String, String)>,
 ) {
+    let layout = remedy::Layout::of(k, a, to);
     let item = |severity, message: String, servers: Vec<String>, sources: Vec<String>| Item {
         severity,
         kind: "apply-setting".into(),
@@ -664,7 +733,9 @@ fn recommended_extras(
         }
     }
     if k.holds("stale-cipher-list", to) && after.outbound.cipher_list.is_some() {
-        match remedy::registry_key(k, to, Direction::Outbound, None).filter(|_| base(to) < Version::new(10, 0, 0)) {
+        match remedy::registry_key(k, to, layout, Direction::Outbound, None)
+            .filter(|_| base(to) < Version::new(10, 0, 0))
+        {
             Some(key) => deletions.push((key, k.names.cipher_list.clone())),
             None => items.push(item(
                 Severity::Warning,

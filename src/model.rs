@@ -85,6 +85,8 @@ pub enum SettingValue {
     Dword(u32),
     Qword(u64),
     Integer(i64),
+    /// An Advanced Settings Boolean (`True` / `False`).
+    Boolean(bool),
     Str(String),
     MultiStr(Vec<String>),
     Binary(Vec<u8>),
@@ -102,11 +104,29 @@ impl SettingValue {
             SettingValue::Dword(v) => format!("DWORD {v}"),
             SettingValue::Qword(v) => format!("QWORD {v}"),
             SettingValue::Integer(v) => format!("Integer {v}"),
+            SettingValue::Boolean(v) => format!("Boolean {}", bool_text(*v)),
             SettingValue::Str(s) => format!("String \"{s}\""),
             SettingValue::MultiStr(v) => format!("multi-string {v:?}"),
             SettingValue::Binary(b) => format!("binary ({} bytes)", b.len()),
             SettingValue::Invalid { declared, text } => format!("{declared} \"{text}\""),
         }
+    }
+}
+
+/// How the product writes a Boolean: `True` / `False`.
+pub fn bool_text(v: bool) -> &'static str {
+    if v { "True" } else { "False" }
+}
+
+/// Reads an Advanced Settings Boolean: `True` / `False` in any case, also `1` / `0` (spec 2.1).
+pub fn parse_bool(text: &str) -> Option<bool> {
+    let t = text.trim();
+    if t.eq_ignore_ascii_case("true") || t == "1" {
+        Some(true)
+    } else if t.eq_ignore_ascii_case("false") || t == "0" {
+        Some(false)
+    } else {
+        None
     }
 }
 

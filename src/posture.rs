@@ -88,6 +88,8 @@ pub struct DirectionPosture {
     pub cipher_floor: Option<Evidenced<Strength>>,
     pub cipher_list: Option<Evidenced<String>>,
     pub offer_client_certificate: Option<Evidenced<bool>>,
+    /// Outbound DANE validation (10.1.0 and later; `None` where the version has none).
+    pub dane: Option<Evidenced<bool>>,
 }
 
 impl DirectionPosture {
@@ -134,6 +136,7 @@ pub enum Effect {
     Switch { protocol: Protocol, on: bool },
     CipherList(String),
     ForceTlsv1(bool),
+    Dane(bool),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -207,6 +210,7 @@ enum Leaf {
     Switch(Protocol),
     CipherList,
     Force,
+    Dane,
     TlsLike,
     NotTls,
 }
@@ -224,10 +228,25 @@ fn leaf_kind(k: &Knowledge, name: &str) -> Leaf {
     if name.eq_ignore_ascii_case(&n.force_tlsv1) {
         return Leaf::Force;
     }
+    if name.eq_ignore_ascii_case(&n.enable_dane) {
+        return Leaf::Dane;
+    }
     if n.tls_like_prefixes.iter().any(|p| strip_prefix_ci(name, p).is_some()) {
         return Leaf::TlsLike;
     }
     Leaf::NotTls
+}
+
+impl Leaf {
+    fn kind(self) -> Option<SettingKind> {
+        match self {
+            Leaf::Switch(_) => Some(SettingKind::ProtocolSwitch),
+            Leaf::CipherList => Some(SettingKind::CipherList),
+            Leaf::Force => Some(SettingKind::ForceTlsv1),
+            Leaf::Dane => Some(SettingKind::EnableDane),
+            Leaf::TlsLike | Leaf::NotTls => None,
+        }
+    }
 }
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
@@ -291,6 +310,7 @@ fn valid_in(leaf: Leaf, place: &Place, store: Store) -> bool {
         Leaf::Switch(_) => place.scope().is_some(),
         Leaf::CipherList => *place == Place::ArrayOutbound,
         Leaf::Force => *place == Place::ArrayOutbound && store == Store::Registry,
+        Leaf::Dane => *place == Place::ArrayOutbound && store == Store::Advanced,
         Leaf::TlsLike | Leaf::NotTls => false,
     }
 }
@@ -305,6 +325,8 @@ fn candidates(k: &Knowledge, array: &Array, place: &Place, store: Store) -> Vec<
             v.push(n.cipher_list.clone());
             if store == Store::Registry {
                 v.push(n.force_tlsv1.clone());
+            } else {
+                v.push(n.enable_dane.clone());
             }
         }
         v
@@ -358,6 +380,12 @@ fn check_value(leaf: Leaf, value: &SettingValue, store: Store) -> Result<Effect,
                 Store::Advanced => "a non-empty String holding an OpenSSL cipher list".to_string(),
             }),
         },
+        // Spec 2.1: True / False, also 1 / 0.
+        Leaf::Dane => match value {
+            SettingValue::Boolean(b) => Ok(Effect::Dane(*b)),
+            SettingValue::Integer(v @ (0 | 1)) => Ok(Effect::Dane(*v == 1)),
+            _ => Err("a Boolean True (DANE on) or False (off)".to_string()),
+        },
         Leaf::TlsLike | Leaf::NotTls => Err(String::new()),
     }
 }
@@ -385,12 +413,7 @@ fn classify(
         SettingOrigin::Advanced => s.name.clone(),
     };
     let leaf = leaf_kind(k, leaf_name);
-    let kind = match leaf {
-        Leaf::Switch(_) => Some(SettingKind::ProtocolSwitch),
-        Leaf::CipherList => Some(SettingKind::CipherList),
-        Leaf::Force => Some(SettingKind::ForceTlsv1),
-        _ => None,
-    };
+    let kind = leaf.kind();
     let form = place.scope().zip(kind).and_then(|(scope, kind)| k.form(kind, scope, store));
     let server = match &place {
         Place::ServerInbound(name) => array.server(name).map(|s| s.name.clone()),
@@ -414,10 +437,28 @@ fn classify(
         return c;
     }
     let r = row.row;
+    // On a row whose protocol mechanism no article states (11.x), what a switch does is assumed.
+    if matches!(leaf, Leaf::Switch(_)) && r.control_confidence == Confidence::Inferred {
+        c.confidence = Confidence::Inferred;
+        c.caveat =
+            Some(r.assumed.clone().unwrap_or_else(|| format!("no article states how {} changes protocols", r.label)));
+        c.sources.extend(r.sources.iter().filter(|s| !c.sources.contains(s)).cloned().collect::<Vec<_>>());
+    }
+    let layout = crate::remedy::Layout::of(k, array, version);
     let v = crate::version::without_build(version);
     let own_hive = k.hive_for(version);
     let other_hive = hive.map(|h| &k.hives[h]).filter(|h| own_hive.is_some_and(|own| own.root != h.root));
     let ineffective = |reason: String, fix: String, by_row: bool| Class::Ineffective { reason, fix, by_row };
+    // The articles that say where this version reads its settings.
+    let store_sources: Vec<String> = if store == Store::Registry && r.store == Store::Advanced {
+        r.sources.clone()
+    } else if let Some(own) = own_hive.filter(|_| other_hive.is_some()) {
+        own.sources.clone()
+    } else if store == Store::Advanced && r.store == Store::Registry {
+        k.rows.iter().find(|row| row.store == Store::Advanced).map(|row| row.sources.clone()).unwrap_or_default()
+    } else {
+        vec![]
+    };
     c.class = if store == Store::Registry && r.store == Store::Advanced {
         ineffective(
             format!("{v} reads TLS settings from Advanced Settings in the Management Console, not from the registry"),
@@ -434,7 +475,8 @@ fn classify(
                 h.generation, h.root, own.root
             ),
             format!(
-                "move it to the same key under HKEY_LOCAL_MACHINE\\SOFTWARE\\{} on the Array Manager, or delete it",
+                "move it to the same key under HKEY_LOCAL_MACHINE\\SOFTWARE\\{}{} on the Array Manager, or delete it",
+                layout.wow(),
                 own.root
             ),
             false,
@@ -449,6 +491,7 @@ fn classify(
         Class::NotTls
     };
     if c.class != Class::NotTls {
+        c.sources.extend(store_sources.into_iter().filter(|s| !c.sources.contains(s)).collect::<Vec<_>>());
         return c;
     }
     c.class = match (leaf, r.protocol_control) {
@@ -458,6 +501,22 @@ fn classify(
         _ => Class::NotTls,
     };
     if c.class != Class::NotTls {
+        return c;
+    }
+    let dane = k.fact("dane");
+    if leaf == Leaf::Dane && !dane.applies.matches(&v) {
+        c.class = ineffective(
+            format!(
+                "DANE validation exists from 10.1.0 on (the Advanced Setting {}.{}); {v} has none",
+                "Sender", k.names.enable_dane
+            ),
+            format!(
+                "remove it; to validate DANE, upgrade to 10.1.0 or later and set Sender.{} = True in Advanced Settings",
+                k.names.enable_dane
+            ),
+            false,
+        );
+        c.sources = dane.sources.clone();
         return c;
     }
     if let Place::ServerInbound(name) = &place {
@@ -475,6 +534,12 @@ fn classify(
             (Leaf::Force, _) => {
                 format!("{} is read only as a registry value under the Sender key", k.names.force_tlsv1)
             }
+            (Leaf::Dane, _) => {
+                format!(
+                    "{} is read only for sending, array-wide, as Sender.{}",
+                    k.names.enable_dane, k.names.enable_dane
+                )
+            }
             (_, Place::Other) if store == Store::Advanced => {
                 "TLS settings are named Receiver.<name>, Sender.<name> or Servers.<server>.<name>".to_string()
             }
@@ -482,7 +547,11 @@ fn classify(
         };
         let cands = candidates(k, array, &place, store);
         let written = if store == Store::Advanced { s.name.as_str() } else { leaf_name };
-        c.class = Class::Unknown { suggestion: closest(written, cands.iter().map(String::as_str)), reason };
+        let suggestion = match leaf {
+            Leaf::Dane => Some(format!("Sender.{}", k.names.enable_dane)),
+            _ => closest(written, cands.iter().map(String::as_str)),
+        };
+        c.class = Class::Unknown { suggestion, reason };
         return c;
     }
     c.class = match check_value(leaf, &s.value, store) {
@@ -509,12 +578,12 @@ pub fn identify<'s>(k: &Knowledge, s: &'s Setting) -> (Place, &'s str, Option<Se
         SettingOrigin::Registry { key } => (registry_place(k, key).map_or(Place::Other, |(_, p)| p), s.name.as_str()),
         SettingOrigin::Advanced => advanced_place(&s.name),
     };
-    let (kind, protocol) = match leaf_kind(k, leaf) {
-        Leaf::Switch(p) => (Some(SettingKind::ProtocolSwitch), Some(p)),
-        Leaf::CipherList => (Some(SettingKind::CipherList), None),
-        Leaf::Force => (Some(SettingKind::ForceTlsv1), None),
-        _ => (None, None),
+    let found = leaf_kind(k, leaf);
+    let protocol = match found {
+        Leaf::Switch(p) => Some(p),
+        _ => None,
     };
+    let kind = found.kind();
     (place, leaf, kind, protocol)
 }
 
@@ -549,7 +618,9 @@ fn default_protocols(row: &RowMatch<'_>, direction: Direction) -> Vec<ProtocolSt
                 setting: None,
                 caveat: (evidence == Evidence::Inferred).then(|| {
                     if row.covered {
-                        format!("no article states the {verb} defaults of {}", r.label)
+                        r.assumed
+                            .clone()
+                            .unwrap_or_else(|| format!("no article states the {verb} defaults of {}", r.label))
                     } else {
                         format!("this version is in no row; the defaults of {} are borrowed", r.label)
                     }
@@ -623,6 +694,7 @@ pub fn resolve<'k>(k: &'k Knowledge, array: &Array, version: &Version) -> Postur
             Some(at) => Evidenced::attribute(at, "offerClientCertificate"),
             None => Evidenced::absent(true, "offerClientCertificate absent: the certificate is offered"),
         }),
+        dane: dane(k, array, version, &settings),
     };
 
     // Inbound: per server, its own switch, then the array-wide one, then the default.
@@ -661,10 +733,49 @@ pub fn resolve<'k>(k: &'k Knowledge, array: &Array, version: &Version) -> Postur
                 cipher_floor: i.min_strength.as_ref().map(|at| Evidenced::attribute(at, "minimumCipherStrength")),
                 cipher_list: None,
                 offer_client_certificate: None,
+                dane: None,
             }
         })
         .collect();
     Posture { version: version.clone(), row, outbound, inbound, settings }
+}
+
+/// Outbound DANE validation where the version has it: the last effective `Sender.EnableDANE`,
+/// else the default (off) that the DANE article states.
+fn dane(k: &Knowledge, array: &Array, version: &Version, settings: &[Classified]) -> Option<Evidenced<bool>> {
+    let fact = k.fact("dane");
+    if !fact.applies.matches(&crate::version::without_build(version)) {
+        return None;
+    }
+    let last = settings.iter().rev().find_map(|c| match &c.class {
+        Class::Effective(Effect::Dane(on)) => Some((c, *on)),
+        _ => None,
+    });
+    Some(match last {
+        Some((c, on)) => {
+            let s = &array.settings[c.index];
+            let mut e = Evidenced::explicit(
+                on,
+                s.loc,
+                format!("{} = {}", c.display, value_text(&s.value)),
+                c.confidence,
+                c.sources.clone(),
+            );
+            e.setting = Some(c.display.clone());
+            e
+        }
+        None => Evidenced {
+            value: false,
+            evidence: Evidence::of_default(fact.confidence),
+            confidence: fact.confidence,
+            loc: None,
+            data: Some(fact.at),
+            via: format!("default from 10.1.0 on: off ({} absent)", "Sender.EnableDANE"),
+            sources: fact.sources.clone(),
+            caveat: None,
+            setting: None,
+        },
+    })
 }
 
 pub fn value_text(v: &SettingValue) -> String {
@@ -672,6 +783,7 @@ pub fn value_text(v: &SettingValue) -> String {
         SettingValue::Dword(n) => n.to_string(),
         SettingValue::Qword(n) => n.to_string(),
         SettingValue::Integer(n) => n.to_string(),
+        SettingValue::Boolean(b) => crate::model::bool_text(*b).to_string(),
         SettingValue::Str(s) => format!("\"{s}\""),
         SettingValue::MultiStr(v) => format!("{v:?}"),
         SettingValue::Binary(b) => {

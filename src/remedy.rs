@@ -7,6 +7,40 @@ use crate::knowledge::{Knowledge, ProtocolControl, Store};
 use crate::tls::Protocol;
 use semver::Version;
 
+/// How the array's own registry exports write key paths: whether `Wow6432Node\` follows
+/// `SOFTWARE\` (32-bit services on 64-bit Windows). Fixes follow the array's own layout.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Layout {
+    pub wow6432: bool,
+}
+
+impl Layout {
+    /// The layout the array's registry values show under `version`'s own hive, else under any
+    /// hive (the same machine keeps its layout across an upgrade); without any, the plain one.
+    pub fn of(k: &Knowledge, array: &crate::model::Array, version: &Version) -> Layout {
+        let keys: Vec<Vec<&str>> = array
+            .settings
+            .iter()
+            .filter_map(|s| match &s.origin {
+                crate::model::SettingOrigin::Registry { key } => Some(key.split('\\').collect()),
+                crate::model::SettingOrigin::Advanced => None,
+            })
+            .collect();
+        let wow = |parts: &Vec<&str>| parts.get(2).is_some_and(|p| p.eq_ignore_ascii_case("Wow6432Node"));
+        let root = k.hive_for(version).map(|h| h.root.split('\\').next().unwrap_or("").to_string());
+        let own = keys.iter().find(|parts| {
+            let first = if wow(parts) { parts.get(3) } else { parts.get(2) };
+            first.zip(root.as_deref()).is_some_and(|(a, b)| a.eq_ignore_ascii_case(b))
+        });
+        Layout { wow6432: own.map_or_else(|| keys.iter().any(wow), wow) }
+    }
+
+    /// `Wow6432Node\` or nothing, to put after `SOFTWARE\`.
+    pub fn wow(self) -> &'static str {
+        if self.wow6432 { "Wow6432Node\\" } else { "" }
+    }
+}
+
 /// One setting in the target's own form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SettingLine {
@@ -26,9 +60,15 @@ impl SettingLine {
 }
 
 /// The registry key of a place, for a registry version.
-pub fn registry_key(k: &Knowledge, version: &Version, direction: Direction, server: Option<&str>) -> Option<String> {
+pub fn registry_key(
+    k: &Knowledge,
+    version: &Version,
+    layout: Layout,
+    direction: Direction,
+    server: Option<&str>,
+) -> Option<String> {
     let hive = k.hive_for(version)?;
-    let base = format!("HKEY_LOCAL_MACHINE\\SOFTWARE\\{}", hive.root);
+    let base = format!("HKEY_LOCAL_MACHINE\\SOFTWARE\\{}{}", layout.wow(), hive.root);
     Some(match (direction, server) {
         (Direction::Outbound, _) => format!("{base}\\Default\\Sender"),
         (Direction::Inbound, Some(s)) => format!("{base}\\Servers\\{s}\\Receiver"),
@@ -40,6 +80,7 @@ pub fn registry_key(k: &Knowledge, version: &Version, direction: Direction, serv
 pub fn switch_line(
     k: &Knowledge,
     version: &Version,
+    layout: Layout,
     direction: Direction,
     server: Option<&str>,
     protocol: Protocol,
@@ -52,7 +93,9 @@ pub fn switch_line(
     let leaf = format!("{}{}", k.names.protocol_switch_prefix, protocol.switch_suffix());
     let value = u32::from(on);
     Some(match row.store {
-        Store::Registry => SettingLine { key: Some(registry_key(k, version, direction, server)?), name: leaf, value },
+        Store::Registry => {
+            SettingLine { key: Some(registry_key(k, version, layout, direction, server)?), name: leaf, value }
+        }
         Store::Advanced => {
             let name = match (direction, server) {
                 (Direction::Outbound, _) => format!("Sender.{leaf}"),
@@ -75,6 +118,7 @@ fn service(direction: Direction) -> &'static str {
 pub fn protocol_fix(
     k: &Knowledge,
     version: &Version,
+    layout: Layout,
     direction: Direction,
     server: Option<&str>,
     protocols: &[Protocol],
@@ -93,7 +137,7 @@ pub fn protocol_fix(
             Direction::Outbound if !on && !protocols.contains(&Protocol::Tls10) => format!(
                 "set {} = 1 (DWORD) under {} on the Array Manager so that sending uses TLSv1.0 alone, then commit configuration and restart the Sender service on each processing server; or upgrade to 7.3.5 or later",
                 k.names.force_tlsv1,
-                registry_key(k, version, Direction::Outbound, None).unwrap_or_else(|| "the Sender key".into())
+                registry_key(k, version, layout, Direction::Outbound, None).unwrap_or_else(|| "the Sender key".into())
             ),
             _ => format!(
                 "{} cannot {verb} {names} when {}: upgrade to 7.3.5 or later, where each protocol has its own switch",
@@ -102,13 +146,13 @@ pub fn protocol_fix(
             ),
         },
         ProtocolControl::Switches => {
-            let here = grouped(k, version, direction, server, protocols, on);
+            let here = grouped(k, version, layout, direction, server, protocols, on);
             if here.is_empty() {
                 return format!("{} has no switch for {names}", row.label);
             }
             let wider = match (direction, server) {
                 (Direction::Inbound, Some(_)) => {
-                    format!(" (or, for every server: {})", grouped(k, version, direction, None, protocols, on))
+                    format!(" (or, for every server: {})", grouped(k, version, layout, direction, None, protocols, on))
                 }
                 _ => String::new(),
             };
@@ -128,13 +172,14 @@ pub fn protocol_fix(
 fn grouped(
     k: &Knowledge,
     version: &Version,
+    layout: Layout,
     direction: Direction,
     server: Option<&str>,
     protocols: &[Protocol],
     on: bool,
 ) -> String {
     let lines: Vec<SettingLine> =
-        protocols.iter().filter_map(|&p| switch_line(k, version, direction, server, p, on)).collect();
+        protocols.iter().filter_map(|&p| switch_line(k, version, layout, direction, server, p, on)).collect();
     let Some(first) = lines.first() else { return String::new() };
     let sets = lines.iter().map(|l| format!("{} = {}", l.name, l.value)).collect::<Vec<_>>().join(" and ");
     match &first.key {
@@ -150,7 +195,7 @@ fn advanced_lines(
     protocols: &[Protocol],
     on: bool,
 ) -> String {
-    grouped(k, &Version::new(10, 0, 1), direction, server, protocols, on)
+    grouped(k, &Version::new(10, 0, 1), Layout::default(), direction, server, protocols, on)
 }
 
 /// Where the minimum cipher strength is set, in the console's words.

@@ -166,7 +166,7 @@ fn certificate_files_win_over_the_attributes() {
     std::fs::write(dir.path().join("certs/mail01.pem"), "not a certificate").unwrap();
     let (exit, json) = check_json(dir.path().to_str().unwrap(), &[]);
     assert_eq!(exit, 3);
-    assert!(json["arrays"][0]["error"]["message"].as_str().unwrap().contains("is not a certificate"));
+    assert!(json["arrays"][0]["error"]["message"].as_str().unwrap().contains("is not a PEM or DER X.509 certificate"));
 }
 
 #[test]
@@ -234,4 +234,40 @@ fn config_ignore_skips_arrays_of_a_fleet() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let sources: Vec<&str> = json["arrays"].as_array().unwrap().iter().map(|a| a["source"].as_str().unwrap()).collect();
     assert_eq!(sources, ["./keep"]);
+}
+
+#[test]
+fn a_certificate_file_that_does_not_parse_says_what_and_where() {
+    // Regression: a bad file was reported as `Parsing Error: NomError(Eof)`.
+    let dir = tempfile::tempdir().unwrap();
+    let xml = std::fs::read_to_string(root().join("testdata/rules/SEG303-pass.xml")).unwrap().replace(
+        "enhancedKeyUsage=\"serverAuth clientAuth\"/>",
+        "enhancedKeyUsage=\"serverAuth clientAuth\" file=\"mail01.cer\"/>",
+    );
+    std::fs::write(dir.path().join("export.xml"), &xml).unwrap();
+    let key = rcgen::KeyPair::generate().unwrap();
+    let der = rcgen::CertificateParams::new(vec!["a".to_string()]).unwrap().self_signed(&key).unwrap().der().to_vec();
+    for (bytes, says) in [
+        (der[..der.len() / 2].to_vec(), "the DER data ends early"),
+        (b"-----BEGIN CERTIFICATE-----\nMIIB!!\n-----END CERTIFICATE-----\n".to_vec(), "base64"),
+        (b"-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n".to_vec(), "`-----BEGIN PRIVATE KEY-----`"),
+        (b"subject=CN=mail01".to_vec(), "neither PEM text nor DER"),
+        (Vec::new(), "the file is empty"),
+    ] {
+        std::fs::write(dir.path().join("mail01.cer"), &bytes).unwrap();
+        let (exit, json) = check_json(dir.path().to_str().unwrap(), &[]);
+        assert_eq!(exit, 3);
+        let error = &json["arrays"][0]["error"];
+        let message = error["message"].as_str().unwrap();
+        assert!(
+            message.contains("mail01.cer") && message.contains("PEM or DER X.509") && message.contains(says),
+            "{message}"
+        );
+        assert!(!message.contains("NomError"), "{message}");
+        let at = xml.find("mail01.cer").unwrap();
+        assert_eq!(error["location"]["offset"], at, "points at the file attribute");
+    }
+    // The whole certificate still reads.
+    std::fs::write(dir.path().join("mail01.cer"), &der).unwrap();
+    assert_ne!(check_json(dir.path().to_str().unwrap(), &[]).0, 3);
 }

@@ -313,3 +313,49 @@ fn sarif_regions_count_code_points_not_bytes() {
     let chars: Vec<char> = text.chars().collect();
     assert_eq!(chars[offset..offset + length].iter().collect::<String>(), "Low", "{region}");
 }
+
+#[test]
+fn diff_does_not_resolve_an_exposure_that_is_still_there() {
+    // Regression: base turns off only TLSv1.0 inbound, head turns off nothing; diff printed
+    // "resolved: TLSv1.1 is allowed…" although TLSv1.1 is still allowed in HEAD.
+    let base = r#"<SegConfiguration productVersion="10.1.0" arrayName="D">
+  <SenderProperties><OutboundSecurity tlsEnabled="true" minimumCipherStrength="Medium"/></SenderProperties>
+  <Servers><Server name="S1"><InboundSecurity tlsEnabled="true" minimumCipherStrength="Medium"><Certificate subject="CN=a" issuer="CN=b"/></InboundSecurity></Server></Servers>
+  <AdvancedSettings><Setting name="Receiver.SSLMethodTLSv1_0" type="Integer" value="0"/></AdvancedSettings>
+</SegConfiguration>"#;
+    let dir = tempfile::tempdir().unwrap();
+    let (b, h) = (dir.path().join("base.xml"), dir.path().join("head.xml"));
+    std::fs::write(&b, base).unwrap();
+    std::fs::write(&h, base.replace(r#"<Setting name="Receiver.SSLMethodTLSv1_0" type="Integer" value="0"/>"#, ""))
+        .unwrap();
+    let (bs, hs) = (b.to_str().unwrap(), h.to_str().unwrap());
+    let (exit, out, _) = run(&["diff", "--format", "json", "--fail-on", "warning", bs, hs]);
+    let d: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(d["resolved"].as_array().unwrap().is_empty(), "{}", d["resolved"]);
+    let introduced = d["introduced"].as_array().unwrap();
+    assert_eq!(introduced.len(), 1, "TLSv1.0 comes back: {introduced:?}");
+    assert_eq!((&introduced[0]["code"], &introduced[0]["server"]), (&"SEG103".into(), &"S1".into()));
+    assert!(introduced[0]["was"].as_str().unwrap().starts_with("TLSv1.1 is allowed"));
+    assert_eq!(exit, 1);
+    // The other way round, the finding is resolved in part: it says what remains.
+    let (_, out, _) = run(&["diff", bs, hs]);
+    assert!(out.contains("findings resolved: 0"), "{out}");
+    let (_, out, _) = run(&["diff", hs, bs]);
+    assert!(out.contains("findings resolved: 1") && out.contains("(now: TLSv1.1 is allowed"), "{out}");
+}
+
+#[test]
+fn check_recursive_on_a_tree_without_an_array_says_so() {
+    // Regression: with -r given, the help still said "use --recursive".
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("empty")).unwrap();
+    let (exit, _, err) = run(&["check", "-r", dir.path().to_str().unwrap()]);
+    let (_, out, _) = run(&["check", "-r", "--format", "json", dir.path().to_str().unwrap()]);
+    assert_eq!(exit, 3);
+    let message = serde_json::from_str::<serde_json::Value>(&out).unwrap()["arrays"][0]["error"].to_string();
+    assert!(message.contains("or any directory below it") && !message.contains("--recursive"), "{message}");
+    assert!(!err.contains("use --recursive"), "{err}");
+    // Without -r the hint to use it stays.
+    let (_, out, _) = run(&["check", "--format", "json", dir.path().to_str().unwrap()]);
+    assert!(out.contains("use --recursive"), "{out}");
+}

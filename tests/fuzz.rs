@@ -55,7 +55,8 @@ fn the_whole_pipeline_never_panics_on_mutated_arrays() {
         std::fs::write(dir.path().join("export.xml"), mutate(&xml, &mut seed).replace("7.3.0", version)).unwrap();
         std::fs::write(dir.path().join("tls.reg"), mutate(reg, &mut seed)).unwrap();
         std::fs::write(dir.path().join("tls.settings"), mutate(settings, &mut seed)).unwrap();
-        let spec = seglint::input::ArraySpec { source: "fuzz".into(), path: dir.path().to_path_buf() };
+        let spec =
+            seglint::input::ArraySpec { source: "fuzz".into(), path: dir.path().to_path_buf(), recursive: false };
         let opts = seglint::input::LoadOptions { seg_version: None, max_input_size: 1 << 20 };
         let report = seglint::report::CheckReport {
             arrays: vec![seglint::app::check_array(&k, &spec, &opts, now)],

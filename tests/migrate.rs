@@ -31,7 +31,7 @@ fn multi_hop_lists_every_boundary_in_order() {
     let (_, r) = migrate("testdata/versions/7.2.3", &["--to", "10.1.0"]);
     assert_eq!(r["schema"], "seglint/migration/v1");
     assert_eq!(r["from"], "7.2.3");
-    assert_eq!(r["crossed"], serde_json::json!(["7.3.0", "7.3.5", "7.5.7", "8.0.0", "10.0.0", "10.0.1"]));
+    assert_eq!(r["crossed"], serde_json::json!(["7.3.0", "7.3.5", "7.5.7", "8.0.0", "10.0.0", "10.0.1", "10.1.0"]));
     let boundaries: Vec<&str> = r["items"].as_array().unwrap().iter().filter_map(|i| i["boundary"].as_str()).collect();
     let mut sorted = boundaries.clone();
     sorted.sort_by_key(|b| semver::Version::parse(b).unwrap());
@@ -90,7 +90,7 @@ fn same_version_is_an_empty_change_list() {
 fn downgrade_says_so() {
     let (_, r) = migrate("testdata/versions/10.1.0", &["--to", "8.2.1"]);
     assert_eq!(r["direction"], "downgrade");
-    assert_eq!(r["crossed"], serde_json::json!(["10.0.1", "10.0.0"]));
+    assert_eq!(r["crossed"], serde_json::json!(["10.1.0", "10.0.1", "10.0.0"]));
 }
 
 #[test]
@@ -210,4 +210,131 @@ fn each_boundary_on_its_own() {
             items.iter().filter(|i| i["boundary"] == boundary).all(|i| !i["sources"].as_array().unwrap().is_empty())
         );
     }
+}
+
+fn item<'a>(r: &'a Value, boundary: &str) -> Vec<&'a Value> {
+    r["items"].as_array().unwrap().iter().filter(|i| i["boundary"] == boundary).collect()
+}
+
+#[test]
+fn crossing_7_2_0_fixes_cve_2014_2727_and_a_downgrade_reintroduces_it() {
+    let (_, up) = migrate("testdata/rules/SEG107-fail.xml", &["--to", "7.2.0.1"]);
+    let fix = item(&up, "7.2.0");
+    assert_eq!(fix.len(), 1, "{up}");
+    assert!(fix[0]["message"].as_str().unwrap().contains("CVE-2014-2727"));
+    assert_eq!(
+        (&fix[0]["severity"], &fix[0]["sources"]),
+        (&Value::from("info"), &serde_json::json!(["CVE-2014-2727"]))
+    );
+    let (exit, down) = migrate("testdata/rules/SEG107-pass.xml", &["--to", "7.1.9"]);
+    let back = item(&down, "7.2.0");
+    assert_eq!(back[0]["severity"], "error", "{down}");
+    assert!(back[0]["message"].as_str().unwrap().starts_with("downgrading below 7.2.0"));
+    assert_eq!(exit, 1, "an error item fails at the default --fail-on");
+}
+
+#[test]
+fn crossing_10_1_0_names_dane_in_the_targets_form() {
+    let (_, r) = migrate("testdata/versions/10.0.0", &["--to", "10.1.0"]);
+    let dane = item(&r, "10.1.0");
+    assert_eq!(dane.len(), 1, "{r}");
+    let text = dane[0]["message"].as_str().unwrap();
+    assert!(
+        text.contains("off by default")
+            && text.contains("Sender.EnableDANE = True")
+            && text.contains("Advanced Settings"),
+        "{text}"
+    );
+    assert_eq!(dane[0]["sources"], serde_json::json!(["Q21213"]));
+    // Outbound TLS off: DANE cannot be used after the upgrade.
+    let (_dir, path, _) = variant(
+        "testdata/rules/SEG310-pass.xml",
+        r#"tlsEnabled="true" minimumCipherStrength="Medium" offerClientCertificate"#,
+        r#"tlsEnabled="false" minimumCipherStrength="Medium" offerClientCertificate"#,
+        "off.xml",
+    );
+    let (_, r) = migrate(path.to_str().unwrap(), &["--from", "10.0.1", "--to", "10.2.0"]);
+    let kinds: Vec<&str> = item(&r, "10.1.0").iter().map(|i| i["kind"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"risk") && kinds.contains(&"behaviour-change"), "{kinds:?}");
+    // Downgrading below 10.1.0 with DANE on drops it.
+    let (_, r) = migrate("testdata/rules/SEG310-pass.xml", &["--to", "10.0.1"]);
+    let dropped = item(&r, "10.1.0");
+    assert!(
+        dropped
+            .iter()
+            .any(|i| i["kind"] == "setting-dropped" && i["message"].as_str().unwrap().contains("Sender.EnableDANE")),
+        "{r}"
+    );
+}
+
+#[test]
+fn crossing_11_0_0_says_what_is_assumed_and_11_1_0_names_mta_sts() {
+    let (_, r) = migrate("testdata/versions/10.1.0", &["--to", "11.1.0"]);
+    let eleven = item(&r, "11.0.0");
+    assert_eq!(
+        (eleven.len(), &eleven[0]["confidence"], &eleven[0]["kind"]),
+        (1, &Value::from("inferred"), &Value::from("assumption"))
+    );
+    assert!(eleven[0]["message"].as_str().unwrap().contains("10.0.1 - 10.x"));
+    assert!(eleven[0]["sources"].as_array().unwrap().contains(&Value::from("Q21230")));
+    let sts = item(&r, "11.1.0");
+    let text = sts[0]["message"].as_str().unwrap();
+    assert!(text.contains("MTA-STS") && text.contains("MX routes") && text.contains("smart-host"), "{text}");
+    assert_eq!(sts[0]["sources"], serde_json::json!(["Q21230"]));
+    // Within 11.x no boundary says it, so the report does once, unattached.
+    let (_, r) = migrate("testdata/versions/10.1.0", &["--from", "11.0.0", "--to", "11.1.0"]);
+    let said: Vec<&Value> = r["items"].as_array().unwrap().iter().filter(|i| i["kind"] == "assumption").collect();
+    assert_eq!(said.len(), 1, "{r}");
+    assert_eq!(said[0]["confidence"], "inferred");
+    // A downgrade from 11.x does not "reverse" an assumption.
+    let (_, r) = migrate("testdata/versions/10.1.0", &["--from", "11.1.0", "--to", "10.2.0"]);
+    assert!(!item(&r, "11.0.0")[0]["message"].as_str().unwrap().contains("reverses"));
+    // Within 10.x nothing is assumed.
+    let (_, r) = migrate("testdata/versions/10.1.0", &["--to", "10.2.5"]);
+    assert!(r["items"].as_array().unwrap().iter().all(|i| i["kind"] != "assumption"), "{r}");
+}
+
+#[test]
+fn keeping_sslv3_alone_does_not_name_drown() {
+    // Regression: the keep-posture risk named DROWN (an SSLv2 attack) when only SSLv3 came back.
+    let (_, r) = migrate("testdata/rules/SEG102-fail.xml", &["--to", "8.2.1"]);
+    let risks: Vec<&str> = r["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["kind"] == "risk")
+        .map(|i| i["message"].as_str().unwrap())
+        .filter(|m| m.starts_with("keeping"))
+        .collect();
+    assert!(!risks.is_empty(), "{r}");
+    for m in risks {
+        assert!(m.contains("POODLE") && !m.contains("DROWN"), "{m}");
+    }
+}
+
+#[test]
+fn migrate_takes_the_common_options_and_recursive() {
+    // -r over a fleet: every array directory below the argument.
+    let (exit, r) = migrate("testdata/versions", &["-r", "--to", "10.1.0", "--fail-on", "never"]);
+    assert_eq!(exit, 0);
+    assert_eq!(r.as_array().map(Vec::len), Some(7), "one report per sample array");
+    // --seg-version stands in for the export's version, --rules for the built-in data.
+    let (_, r) = migrate("testdata/rules/SEG401-pass.xml", &["--seg-version", "7.3.5", "--to", "8.2.1"]);
+    assert_eq!(r["from"], "7.3.5");
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join("rules/migrate.toml"))
+        .unwrap()
+        .replace("fixes the STARTTLS implementation", "FIXES THE STARTTLS IMPLEMENTATION");
+    std::fs::write(dir.path().join("migrate.toml"), text).unwrap();
+    let (_, r) = migrate("testdata/rules/SEG107-fail.xml", &["--rules", dir.path().to_str().unwrap(), "--to", "7.2.0"]);
+    assert!(item(&r, "7.2.0")[0]["message"].as_str().unwrap().contains("FIXES"), "{r}");
+    // The config's fail-on counts, the command line wins.
+    let cfg = dir.path().join("seglint.toml");
+    std::fs::write(&cfg, "fail-on = \"warning\"\n").unwrap();
+    let (exit, _) = migrate("testdata/versions/7.3.0", &["--config", cfg.to_str().unwrap(), "--to", "7.3.5"]);
+    assert_eq!(exit, 1, "7.3.5 turns SSLv3 off: a warning item");
+    let (exit, _) =
+        migrate("testdata/versions/7.3.0", &["--config", cfg.to_str().unwrap(), "--to", "7.3.5", "--fail-on", "error"]);
+    assert_eq!(exit, 0);
+    assert_eq!(migrate("testdata/versions/7.3.0", &["--color", "never", "--to", "7.3.5", "-q", "-v"]).0, 0);
 }

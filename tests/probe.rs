@@ -360,7 +360,8 @@ fn the_binary_joins_the_peer_with_an_array() {
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(r["schema"], "seglint/probe/v1");
     assert_eq!(r["target"], serde_json::json!({"host": "localhost", "port": port}));
-    assert!(r["legacy_protocols"].is_null());
+    // Spec 7: under --no-legacy the three keys stay, each null.
+    assert_eq!(r["legacy_protocols"], serde_json::json!({"SSLv3": null, "TLSv1.0": null, "TLSv1.1": null}));
     let verdicts = r["verdicts"].as_array().unwrap();
     let mail02 = verdicts.iter().find(|v| v["server"] == "MAIL02").unwrap();
     assert_eq!(mail02["outcome"], "fail");
@@ -465,4 +466,103 @@ fn a_client_certificate_can_be_presented() {
         .output()
         .unwrap();
     assert_eq!(bad.status.code(), Some(2), "a certificate is not a private key");
+}
+
+/// Runs the binary's probe against a local port; returns the exit code, stdout and stderr.
+fn probe_bin(port: u16, args: &[&str]) -> (i32, String, String) {
+    let out = seglint()
+        .args(["probe", "--timeout", "3s", "--no-legacy"])
+        .args(args)
+        .arg(format!("localhost:{port}"))
+        .output()
+        .unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+}
+
+fn reason_codes(json: &str) -> Vec<String> {
+    let r: serde_json::Value = serde_json::from_str(json).unwrap();
+    r["verdicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|v| v["reasons"].as_array().unwrap().clone())
+        .map(|x| x["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn probe_honours_the_common_options_like_check() {
+    // SEG307-pass is an 8.2.1 array: it sends with TLSv1.0 - TLSv1.2. The peer speaks TLSv1.3 only.
+    let port = serve(normal(ONLY13, false));
+    let array = ["--array", "testdata/rules/SEG307-pass.xml", "--format", "json"];
+    let (exit, out, err) = probe_bin(port, &array);
+    assert_eq!(exit, 1, "{err}");
+    assert!(reason_codes(&out).iter().all(|c| c == "protocol-overlap-unknown"), "{out}");
+    // --seg-version: a 10.1.0 array sends with TLSv1.3 too, so the verdict passes.
+    let (exit, out, _) = probe_bin(port, &[&array[..], &["--seg-version", "10.1.0"]].concat());
+    assert_eq!((exit, reason_codes(&out).len()), (0, 0), "{out}");
+    // --rules: a version table whose 7.3.5 - 9.x row sends with TLSv1.3 changes it the same way.
+    let dir = tempfile::tempdir().unwrap();
+    let table = std::fs::read_to_string(root().join("rules/versions.toml")).unwrap().replacen(
+        "sending = [\"TLSv1.0\", \"TLSv1.1\", \"TLSv1.2\"]",
+        "sending = [\"TLSv1.0\", \"TLSv1.1\", \"TLSv1.2\", \"TLSv1.3\"]",
+        1,
+    );
+    std::fs::write(dir.path().join("versions.toml"), table).unwrap();
+    let (exit, _, _) = probe_bin(port, &[&array[..], &["--rules", dir.path().to_str().unwrap()]].concat());
+    assert_eq!(exit, 0);
+    // --fail-on never, on the command line or in seglint.toml (the command line wins).
+    assert_eq!(probe_bin(port, &[&array[..], &["--fail-on", "never"]].concat()).0, 0);
+    let cfg = dir.path().join("seglint.toml");
+    std::fs::write(&cfg, "fail-on = \"never\"\n").unwrap();
+    assert_eq!(probe_bin(port, &[&array[..], &["--config", cfg.to_str().unwrap()]].concat()).0, 0);
+    assert_eq!(
+        probe_bin(port, &[&array[..], &["--config", cfg.to_str().unwrap(), "--fail-on", "error"]].concat()).0,
+        1
+    );
+    std::fs::write(&cfg, "seg-version = \"10.1.0\"\n").unwrap();
+    assert_eq!(probe_bin(port, &[&array[..], &["--config", cfg.to_str().unwrap()]].concat()).0, 0);
+    std::fs::write(&cfg, "fail-on = \"sometimes\"\n").unwrap();
+    assert_eq!(
+        probe_bin(port, &[&array[..], &["--config", cfg.to_str().unwrap()]].concat()).0,
+        2,
+        "a bad config is a usage error"
+    );
+}
+
+#[test]
+fn probe_judges_the_client_certificate_at_now() {
+    // MAIL01's certificate in SEG307-pass ends on 2027-06-01; the peer requests one.
+    let port = serve(normal(BOTH, true));
+    let args = ["--array", "testdata/rules/SEG307-pass.xml", "--format", "json"];
+    let (_, out, _) = probe_bin(port, &[&args[..], &["--now", "2026-11-28"]].concat());
+    assert!(!reason_codes(&out).contains(&"client-certificate-expired".to_string()), "{out}");
+    let (exit, out, _) = probe_bin(port, &[&args[..], &["--now", "2027-07-01"]].concat());
+    assert!(reason_codes(&out).contains(&"client-certificate-expired".to_string()), "{out}");
+    assert_eq!(exit, 1);
+}
+
+#[test]
+fn probe_output_follows_color_quiet_and_verbose() {
+    let port = serve(normal(BOTH, false));
+    let args = ["--array", "testdata/rules/SEG307-pass.xml"];
+    let (_, plain, _) = probe_bin(port, &[&args[..], &["--color", "never"]].concat());
+    assert!(plain.contains("PASS") && plain.contains("banner:") && !plain.contains('\u{1b}'), "{plain}");
+    let (_, coloured, _) = probe_bin(port, &[&args[..], &["--color", "always"]].concat());
+    assert!(coloured.contains("\u{1b}[32mPASS"), "{coloured}");
+    let (_, quiet, _) = probe_bin(port, &[&args[..], &["-q"]].concat());
+    assert!(quiet.contains("PASS") && !quiet.contains("banner:"), "{quiet}");
+    let (_, verbose, _) = probe_bin(port, &[&args[..], &["-v"]].concat());
+    assert!(verbose.contains("EHLO capabilities:  PIPELINING STARTTLS 8BITMIME"), "{verbose}");
+}
+
+#[test]
+fn a_peer_without_starttls_is_a_result_with_all_legacy_keys() {
+    let port = serve(Peer { behaviour: Behaviour::NoStarttls, versions: BOTH, client_auth: false });
+    let (exit, out, _) = probe_bin(port, &["--format", "json", "--array", "testdata/rules/SEG307-pass.xml"]);
+    let r: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!((&r["starttls"], &r["error"]), (&serde_json::Value::Bool(false), &serde_json::Value::Null));
+    assert_eq!(r["legacy_protocols"], serde_json::json!({"SSLv3": null, "TLSv1.0": null, "TLSv1.1": null}));
+    assert!(reason_codes(&out).iter().all(|c| c == "no-starttls"));
+    assert_eq!(exit, 1);
 }

@@ -19,6 +19,15 @@ pub struct LoadOptions {
 pub struct ArraySpec {
     pub source: String,
     pub path: PathBuf,
+    /// Named with `--recursive`: a directory without an export was searched below, too.
+    pub recursive: bool,
+}
+
+impl ArraySpec {
+    /// One array argument as given.
+    pub fn new(path: &Path) -> ArraySpec {
+        ArraySpec { source: path.display().to_string(), path: path.to_path_buf(), recursive: false }
+    }
 }
 
 /// The arrays named by the arguments. Errors here (a missing path) are reported per array.
@@ -31,13 +40,13 @@ pub fn discover(args: &[PathBuf], recursive: bool) -> Vec<ArraySpec> {
             walk(arg, &mut dirs);
             if dirs.is_empty() {
                 // Reported as "no XML export" when loaded.
-                out.push(ArraySpec { source, path: arg.clone() });
+                out.push(ArraySpec { source, path: arg.clone(), recursive: true });
             }
             for d in dirs {
-                out.push(ArraySpec { source: d.display().to_string(), path: d });
+                out.push(ArraySpec { source: d.display().to_string(), path: d, recursive: true });
             }
         } else {
-            out.push(ArraySpec { source, path: arg.clone() });
+            out.push(ArraySpec { source, path: arg.clone(), recursive: false });
         }
     }
     out
@@ -91,6 +100,8 @@ pub fn load(spec: &ArraySpec, opts: &LoadOptions) -> Result<Array, InputError> {
         let xmls: Vec<&PathBuf> = files.iter().filter(|p| has_ext(p, "xml")).collect();
         let xml = match xmls.as_slice() {
             [one] => (*one).clone(),
+            // Regression: with -r given, the help still said "use --recursive".
+            [] if spec.recursive => return Err(InputError::new(format!("{}: no array here: no *.xml export in this directory or any directory below it", spec.source)).help("an array directory holds exactly one *.xml export plus any *.reg and *.settings files; check that the path is the folder of your exports")),
             [] => return Err(InputError::new(format!("{}: no XML export in this directory", spec.source)).help("an array directory holds exactly one *.xml export plus any *.reg and *.settings files; use --recursive to search subdirectories")),
             many => {
                 let names: Vec<String> = many.iter().map(|p| file_name(p)).collect();
@@ -230,6 +241,7 @@ fn merge_settings(array: &mut Array, file: FileId, parsed: settings::SettingsFil
             name: e.name,
             value: match e.value {
                 settings::SettingsValue::Integer(n) => SettingValue::Integer(n),
+                settings::SettingsValue::Boolean(b) => SettingValue::Boolean(b),
                 settings::SettingsValue::String(s) => SettingValue::Str(s),
             },
             loc: loc(file, e.span),

@@ -1,5 +1,6 @@
 //! Reads a 10.x Advanced Settings list (spec 1.3): one `Name = Value` per line, `#` comments,
-//! blank lines ignored. A value that is a whole number is an Integer, anything else a String.
+//! blank lines ignored. A value that is a whole number is an Integer, `True`/`False` (any case)
+//! a Boolean, anything else a String.
 
 use super::reg::Comment;
 use crate::source::Span;
@@ -9,6 +10,7 @@ use thiserror::Error;
 #[derive(Debug, Clone, PartialEq)]
 pub enum SettingsValue {
     Integer(i64),
+    Boolean(bool),
     String(String),
 }
 
@@ -69,6 +71,8 @@ pub fn parse(text: &str) -> Result<SettingsFile, SettingsError> {
         let value_start = eq + 1 + (value.len() - value.trim_start().len());
         let parsed = match value_trimmed.parse::<i64>() {
             Ok(n) if !value_trimmed.starts_with('+') => SettingsValue::Integer(n),
+            _ if value_trimmed.eq_ignore_ascii_case("true") => SettingsValue::Boolean(true),
+            _ if value_trimmed.eq_ignore_ascii_case("false") => SettingsValue::Boolean(false),
             _ => SettingsValue::String(value_trimmed.to_string()),
         };
         file.entries.push(SettingLine {
@@ -88,7 +92,7 @@ mod tests {
 
     #[test]
     fn reads_names_values_and_comments_with_spans() {
-        let text = "# copied from the console\r\n  Receiver.SSLMethodTLSv1_0 = 0\r\n\r\nSender.TLSCipherList=HIGH:!aNULL\nServers.A.X = -3\nEmpty =\n";
+        let text = "# copied from the console\r\n  Receiver.SSLMethodTLSv1_0 = 0\r\n\r\nSender.TLSCipherList=HIGH:!aNULL\nServers.A.X = -3\nEmpty =\nSender.EnableDANE = tRUE\nB = False\nC = yes\n";
         let f = parse(text).unwrap();
         assert_eq!(f.comments[0].text, "copied from the console");
         let e = &f.entries;
@@ -98,6 +102,9 @@ mod tests {
         assert_eq!(e[1].value, SettingsValue::String("HIGH:!aNULL".into()));
         assert_eq!(e[2].value, SettingsValue::Integer(-3));
         assert_eq!(e[3].value, SettingsValue::String(String::new()));
+        assert_eq!(e[4].value, SettingsValue::Boolean(true));
+        assert_eq!(e[5].value, SettingsValue::Boolean(false));
+        assert_eq!(e[6].value, SettingsValue::String("yes".into()));
     }
 
     #[test]

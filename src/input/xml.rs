@@ -444,18 +444,29 @@ impl<'t> Parser<'t> {
             self.err(a.value_span, format!("cannot read the certificate file {}: {e}", path.display()))
                 .help("`file` is relative to the export's directory and names a PEM or DER certificate")
         })?;
+        // Regression: the parser's own words ("Parsing Error: NomError(Eof)") told a user nothing.
+        let shown = path.display().to_string();
+        let resolved = if shown == a.value.as_ref() { String::new() } else { format!(" ({shown})") };
         let bad = |what: String| {
-            self.err(a.value_span, format!("{} is not a certificate: {what}", path.display()))
-                .help("give a PEM (-----BEGIN CERTIFICATE-----) or DER X.509 certificate")
+            self.err(
+                a.value_span,
+                format!("the certificate file {}{resolved} is not a PEM or DER X.509 certificate: {what}", a.value),
+            )
+            .help("Certificate/@file names a PEM file (text with -----BEGIN CERTIFICATE-----) or a DER file (binary X.509, as exported from Windows as .cer); export the server's certificate again, or remove the attribute")
         };
-        let der = if bytes.starts_with(b"-----BEGIN") || bytes.windows(10).any(|w| w == b"-----BEGIN") {
-            let start = bytes.windows(10).position(|w| w == b"-----BEGIN").unwrap_or(0);
-            let (_, pem) = x509_parser::pem::parse_x509_pem(&bytes[start..]).map_err(|e| bad(e.to_string()))?;
+        let der = if let Some(start) = bytes.windows(10).position(|w| w == b"-----BEGIN") {
+            let (_, pem) = x509_parser::pem::parse_x509_pem(&bytes[start..]).map_err(|e| bad(pem_problem(&e)))?;
+            if pem.label != "CERTIFICATE" {
+                return Err(bad(format!(
+                    "its PEM block is `-----BEGIN {}-----`, expected `-----BEGIN CERTIFICATE-----`",
+                    pem.label
+                )));
+            }
             pem.contents
         } else {
             bytes
         };
-        let (_, cert) = X509Certificate::from_der(&der).map_err(|e| bad(e.to_string()))?;
+        let (_, cert) = X509Certificate::from_der(&der).map_err(|e| bad(der_problem(&der, &e)))?;
         let loc = self.loc(a.value_span);
         c.subject = Some(cert.subject().to_string());
         c.issuer = Some(cert.issuer().to_string());
@@ -505,13 +516,20 @@ impl<'t> Parser<'t> {
                 Err(_) => SettingValue::Invalid { declared: "Integer".into(), text },
             },
             Some(a) if a.value == "String" => SettingValue::Str(text),
+            Some(a) if a.value == "Boolean" => match crate::model::parse_bool(&text) {
+                Some(b) => SettingValue::Boolean(b),
+                None => SettingValue::Invalid { declared: "Boolean".into(), text },
+            },
             Some(a) => {
                 return Err(self
                     .err(a.value_span, format!("`{}` is not a setting type", a.value))
-                    .help("Setting/@type is Integer or String"));
+                    .help("Setting/@type is Integer, String or Boolean"));
             }
+            // No type: read as a .settings line is (spec 1.3).
             None => match text.trim().parse::<i64>() {
                 Ok(n) => SettingValue::Integer(n),
+                Err(_) if text.trim().eq_ignore_ascii_case("true") => SettingValue::Boolean(true),
+                Err(_) if text.trim().eq_ignore_ascii_case("false") => SettingValue::Boolean(false),
                 Err(_) => SettingValue::Str(text),
             },
         };
@@ -569,6 +587,50 @@ impl<'t> Parser<'t> {
             value_loc: self.loc(Span::between(content, end_tag)),
         });
         Ok(())
+    }
+}
+
+/// Why a PEM file could not be read, in words.
+fn pem_problem(e: &x509_parser::nom::Err<x509_parser::error::PEMError>) -> String {
+    use x509_parser::error::PEMError;
+    use x509_parser::nom::Err;
+    let (Err::Error(e) | Err::Failure(e)) = e else {
+        return "its PEM block is cut off (no `-----END CERTIFICATE-----` line)".into();
+    };
+    match e {
+        PEMError::Base64DecodeError => "the base64 text inside its PEM block does not decode".into(),
+        PEMError::IncompletePEM => "its PEM block is cut off (no `-----END CERTIFICATE-----` line)".into(),
+        PEMError::MissingHeader => "it has no `-----BEGIN CERTIFICATE-----` line".into(),
+        PEMError::InvalidHeader => "its `-----BEGIN …-----` line is malformed".into(),
+        PEMError::IOError(e) => format!("it cannot be read: {e}"),
+    }
+}
+
+/// Why DER bytes are not a certificate, in words: empty, not DER at all, cut off, or malformed.
+fn der_problem(der: &[u8], e: &x509_parser::nom::Err<x509_parser::error::X509Error>) -> String {
+    use x509_parser::nom::Err;
+    if der.is_empty() {
+        return "the file is empty".into();
+    }
+    if der[0] != 0x30 {
+        let start: String =
+            der.iter().take(16).map(|&b| if b.is_ascii_graphic() || b == b' ' { b as char } else { '.' }).collect();
+        return format!(
+            "it is neither PEM text nor DER (a DER certificate starts with the byte 0x30; this file starts with `{start}`)"
+        );
+    }
+    match e {
+        Err::Incomplete(_) => {
+            format!("the DER data ends early: {} bytes, cut off before the certificate ends", der.len())
+        }
+        Err::Error(x) | Err::Failure(x) => {
+            let text = x.to_string();
+            if text.contains("Eof") || text.contains("Incomplete") {
+                format!("the DER data ends early: {} bytes, cut off before the certificate ends", der.len())
+            } else {
+                format!("its DER structure is not an X.509 certificate ({text})")
+            }
+        }
     }
 }
 

@@ -22,6 +22,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             out.push(f);
         }
     }
+    dane_without_tls(ctx, out);
     for server in &ctx.array.servers {
         if outbound_on {
             outbound_certificate(ctx, server, out);
@@ -29,6 +30,29 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         dates(ctx, server, out);
         inbound_without_certificate(ctx, server, out);
     }
+}
+
+/// SEG310: DANE switched on for an array that does not send with TLS at all.
+fn dane_without_tls(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let o = &ctx.posture.outbound;
+    let Some(dane) = o.dane.as_ref().filter(|d| d.value) else { return };
+    if o.tls_enabled.value {
+        return;
+    }
+    let fact = ctx.k.fact("dane");
+    let tls = match &o.tls_enabled.loc {
+        Some(_) => "tlsEnabled=\"false\" on OutboundSecurity",
+        None => "outbound TLS is off",
+    };
+    let mut f = ctx
+        .finding("SEG310", format!("Sender.EnableDANE is True but outbound TLS is disabled for the array ({tls}): DANE validation needs outbound TLS, so it validates nothing (SEG {})", ctx.version()))
+        .place(None, Some(Direction::Outbound))
+        .decided_by(dane, "DANE switched on here")
+        .help("enable outbound TLS under SEG Properties → Sender → Outbound Security (TLS), or, if DANE is not wanted, set Sender.EnableDANE = False in the Management Console, Advanced Settings; then commit configuration and restart the Sender service on each processing server")
+        .note(fact.text.clone())
+        .sources(&fact.sources);
+    f.setting = Some("Sender.EnableDANE".into());
+    out.push(f);
 }
 
 fn wizard(server: &str) -> String {
@@ -85,6 +109,7 @@ fn outbound_certificate(ctx: &Ctx<'_>, server: &Server, out: &mut Vec<Finding>) 
 
 fn dates(ctx: &Ctx<'_>, server: &Server, out: &mut Vec<Finding>) {
     let Some(cert) = &server.inbound.certificate else { return };
+    let client_fact = ctx.k.fact("client-certificate");
     let name = server.name.as_str();
     let now = ctx.now;
     let day = |t: time::OffsetDateTime| t.date().to_string();
@@ -97,13 +122,16 @@ fn dates(ctx: &Ctx<'_>, server: &Server, out: &mut Vec<Finding>) {
         "renew it: generate a CSR with the TLS Certificate Wizard on {name}, import the issued certificate, and restart the Receiver and Sender services"
     );
     if let Some(nb) = cert.not_before.as_ref().filter(|nb| nb.value > now) {
-        out.push(finding(
-            "SEG304",
-            format!("{name}'s certificate is not yet valid: it starts on {}", day(nb.value)),
-            nb.loc,
-            format!("valid from {}", day(nb.value)),
-            "install a certificate that is valid now; check the server's clock too".into(),
-        ));
+        out.push(
+            finding(
+                "SEG304",
+                format!("{name}'s certificate is not yet valid: it starts on {}", day(nb.value)),
+                nb.loc,
+                format!("valid from {}", day(nb.value)),
+                "install a certificate that is valid now; check the server's clock too".into(),
+            )
+            .sources(&client_fact.sources),
+        );
         return;
     }
     let Some(na) = &cert.not_after else { return };
@@ -116,7 +144,8 @@ fn dates(ctx: &Ctx<'_>, server: &Server, out: &mut Vec<Finding>) {
                 format!("expired {}", day(na.value)),
                 renew,
             )
-            .note("peers reject an expired certificate; inbound and outbound TLS on this server fail"),
+            .note("peers reject an expired certificate; inbound and outbound TLS on this server fail")
+            .sources(&client_fact.sources),
         );
     } else if na.value.date() <= now.date() + Duration::days(30) {
         let left = (na.value.date() - now.date()).whole_days();
@@ -128,7 +157,9 @@ fn dates(ctx: &Ctx<'_>, server: &Server, out: &mut Vec<Finding>) {
                 format!("expires {}", day(na.value)),
                 renew,
             )
-            .note("SEG itself emails a daily reminder from two weeks before expiry (help page 9.13)"),
+            .note("SEG itself emails a daily reminder from two weeks before expiry (help page 9.13)")
+            .sources(&client_fact.sources)
+            .sources(&ctx.k.fact("expiry-reminder").sources),
         );
     }
 }

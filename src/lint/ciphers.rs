@@ -29,6 +29,7 @@ fn floor(ctx: &Ctx<'_>, d: &DirectionPosture, out: &mut Vec<Finding>) {
     let place = cipher_floor_place(dir, server, version);
     let new_label = ctx.k.holds("insecure-compatibility-label", version);
     let label_fact = ctx.k.fact("insecure-compatibility-label");
+    let levels = ctx.k.fact("cipher-strength-levels");
     let Some(floor) = &d.cipher_floor else {
         let element = match dir {
             Direction::Outbound => ctx.array.outbound.loc,
@@ -47,7 +48,8 @@ fn floor(ctx: &Ctx<'_>, d: &DirectionPosture, out: &mut Vec<Finding>) {
             .evidence_if_unlocated(d.tls_enabled.evidence)
             .help(format!(
                 "add minimumCipherStrength=\"Medium\" (or \"High\") to this element after checking the setting {place}"
-            ));
+            ))
+            .sources(&levels.sources);
         f.setting = Some("minimumCipherStrength".into());
         out.push(f);
         return;
@@ -57,7 +59,8 @@ fn floor(ctx: &Ctx<'_>, d: &DirectionPosture, out: &mut Vec<Finding>) {
             .finding(code, message)
             .place(server, Some(dir))
             .decided_by(floor, format!("minimumCipherStrength is {}", floor.value))
-            .help(help);
+            .help(help)
+            .sources(&levels.sources);
         f.setting = Some("minimumCipherStrength".into());
         f
     };

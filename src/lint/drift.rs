@@ -51,7 +51,8 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 format!("servers have different minimum cipher strengths when receiving: {}", detail.join("; ")),
             )
             .place(None, Some(Direction::Inbound))
-            .help("set the same minimum cipher strength under Inbound Security (TLS) on every server, at least Medium");
+            .help("set the same minimum cipher strength under Inbound Security (TLS) on every server, at least Medium")
+            .sources(&ctx.k.fact("cipher-strength-levels").sources);
         if let Some(w) = weakest {
             f = f.decided_by(w, format!("weakest floor: {}", w.value));
         }

@@ -21,6 +21,7 @@ pub const RULES: &[(&str, &str)] = &[
     ("SEG104", "no-protocol-enabled"),
     ("SEG105", "no-modern-tls"),
     ("SEG106", "unsupported-protocol-setting"),
+    ("SEG107", "starttls-command-injection"),
     ("SEG201", "insecure-cipher-floor"),
     ("SEG202", "stale-cipher-list"),
     ("SEG203", "weak-cipher-list"),
@@ -34,6 +35,7 @@ pub const RULES: &[(&str, &str)] = &[
     ("SEG305", "certificate-expiring"),
     ("SEG306", "certificate-lacks-client-auth"),
     ("SEG307", "inbound-tls-without-certificate"),
+    ("SEG310", "dane-without-outbound-tls"),
     ("SEG401", "version-not-covered"),
     ("SEG402", "ineffective-setting"),
     ("SEG403", "unknown-setting"),
@@ -79,7 +81,9 @@ impl Ctx<'_> {
             data: None,
             help: String::new(),
             notes: Vec::new(),
-            sources: doc.map(|d| d.sources.clone()).unwrap_or_default(),
+            // Only the articles of the facts that decide this finding; the rule's own list of
+            // sources is its documentation (`seglint rules CODE`).
+            sources: Vec::new(),
             suppressed: None,
             in_baseline: None,
         }
@@ -92,6 +96,11 @@ impl Ctx<'_> {
 
     fn at(&self, loc: Loc) -> Option<Loc> {
         Some(loc)
+    }
+
+    /// The registry layout the array's own files use, for fixes that name key paths.
+    fn layout(&self) -> crate::remedy::Layout {
+        crate::remedy::Layout::of(self.k, self.array, &self.posture.version)
     }
 }
 
@@ -172,10 +181,16 @@ pub fn run(ctx: &Ctx<'_>) -> Vec<Finding> {
     certificates::check(ctx, &mut out);
     drift::check(ctx, &mut out);
     // A fix that names an inferred registry hive says so.
+    let wow = ctx.layout().wow6432;
     for hive in ctx.k.hives.iter().filter(|h| h.confidence == Confidence::Inferred) {
-        let path = format!("SOFTWARE\\{}", hive.root);
+        let path = format!("\\{}\\", hive.root);
         for f in out.iter_mut().filter(|f| f.help.contains(&path)) {
-            f.notes.push(format!("inferred: the {} registry path HKEY_LOCAL_MACHINE\\{path} is assumed from the layout of the sister product (on 64-bit Windows it may sit under SOFTWARE\\Wow6432Node)", hive.generation));
+            let layout = if wow {
+                "Wow6432Node follows this array's own .reg files"
+            } else {
+                "on 64-bit Windows it may sit under SOFTWARE\\Wow6432Node"
+            };
+            f.notes.push(format!("inferred: the {} registry path HKEY_LOCAL_MACHINE\\SOFTWARE\\{} is assumed from the layout of the sister product ({layout})", hive.generation, hive.root));
             for s in &hive.sources {
                 if !f.sources.contains(s) {
                     f.sources.push(s.clone());

@@ -45,7 +45,7 @@ fn direction(ctx: &Ctx<'_>, d: &DirectionPosture, out: &mut Vec<Finding>) {
             ));
         }
         if !defaults.is_empty() {
-            parts.push(protocol_fix(ctx.k, &ctx.posture.version, dir, server, &defaults, false));
+            parts.push(protocol_fix(ctx.k, &ctx.posture.version, ctx.layout(), dir, server, &defaults, false));
         }
         parts.join("; ")
     };
@@ -102,7 +102,7 @@ fn direction(ctx: &Ctx<'_>, d: &DirectionPosture, out: &mut Vec<Finding>) {
         let mut f = ctx
             .finding("SEG104", format!("no protocol is allowed {at} (SEG {version}): TLS cannot be negotiated"))
             .place(server, Some(dir))
-            .help(protocol_fix(ctx.k, &ctx.posture.version, dir, server, &[Protocol::Tls12], true))
+            .help(protocol_fix(ctx.k, &ctx.posture.version, ctx.layout(), dir, server, &[Protocol::Tls12], true))
             .note("with every protocol off, every TLS handshake fails; mail that requires TLS is not delivered");
         if let Some(a) = decisive(&|_| true) {
             f = f.decided_by(&a, "protocols switched off");
@@ -119,7 +119,7 @@ fn direction(ctx: &Ctx<'_>, d: &DirectionPosture, out: &mut Vec<Finding>) {
                 ),
             )
             .place(server, Some(dir))
-            .help(protocol_fix(ctx.k, &ctx.posture.version, dir, server, &[Protocol::Tls12], true))
+            .help(protocol_fix(ctx.k, &ctx.posture.version, ctx.layout(), dir, server, &[Protocol::Tls12], true))
             .note("peers that require TLSv1.2 or later refuse the connection");
         if let Some(a) = decisive(&|p| p == Protocol::Tls12 || p == Protocol::Tls13) {
             f = f.decided_by(&a, "TLSv1.2 not allowed here");

@@ -17,6 +17,19 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             .note(format!("inferred: every default seglint reports for {v} is borrowed from {}", p.row.row.label));
         f.data = Some((p.row.row.sending_at, format!("nearest lower row: {}", p.row.row.label)));
         f.setting = Some("productVersion".into());
+        out.push(f.sources(&p.row.row.sources));
+    }
+    let injection = ctx.k.fact("starttls-command-injection");
+    if ctx.k.holds("starttls-command-injection", &p.version) {
+        let loc = if p.version == ctx.array.version { ctx.array.version_loc } else { None };
+        let mut f = ctx
+            .finding("SEG107", format!("SEG {v} is below 7.2.0: its STARTTLS lets an attacker on the network path inject plaintext SMTP commands that are then run inside the TLS session (CVE-2014-2727)"))
+            .at(loc, format!("{v} is below 7.2.0"))
+            .help("upgrade to 7.2.0 or later: no setting fixes it (7.3.5 or later also turns SSLv2 and SSLv3 off by default)")
+            .note(injection.text.clone())
+            .sources(&injection.sources);
+        f.data = Some((injection.at, "versions with the STARTTLS injection".into()));
+        f.setting = Some("productVersion".into());
         out.push(f);
     }
     for c in &p.settings {

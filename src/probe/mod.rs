@@ -67,6 +67,24 @@ pub struct ProbeArgs {
     /// Write the report to FILE (atomically) instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// Exit 1 when a verdict reason is at or above this severity (reasons that fail a verdict
+    /// are errors); `never` exits 0 on failed verdicts. Default: seglint.toml's fail-on, else error.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<crate::cli::FailOn>,
+
+    #[command(flatten)]
+    pub common: crate::cli::Common,
+}
+
+/// How the readable report is written (from the common options).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Style {
+    pub color: bool,
+    /// Only the verdict lines.
+    pub quiet: bool,
+    /// Also the EHLO capabilities.
+    pub verbose: bool,
 }
 
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -378,7 +396,9 @@ pub fn probe(t: &Target, o: &Options) -> ProbeReport {
         tls_versions: BTreeMap::from([("TLSv1.2", None), ("TLSv1.3", None)]),
         strong_256: None,
         client_certificate: None,
-        legacy_protocols: None,
+        // Spec 7: the three keys are always there, null where not tested (--no-legacy, or no
+        // STARTTLS to test them over).
+        legacy_protocols: Some(BTreeMap::from([("SSLv3", None), ("TLSv1.0", None), ("TLSv1.1", None)])),
         peer_certificates: vec![],
         certificate_check: None,
         verdicts: vec![],
@@ -471,7 +491,12 @@ pub struct ProbeOutcome {
     pub stderr: String,
 }
 
-pub fn run(args: &ProbeArgs, load_array: &dyn Fn(&std::path::Path) -> Result<ArrayOutbound, String>) -> ProbeOutcome {
+pub fn run(
+    args: &ProbeArgs,
+    threshold: Option<crate::finding::Severity>,
+    style: Style,
+    load_array: &dyn Fn(&std::path::Path) -> Result<ArrayOutbound, String>,
+) -> ProbeOutcome {
     let usage =
         |message: String| ProbeOutcome { exit_code: 2, rendered: String::new(), stderr: format!("error: {message}\n") };
     let mut raw: Vec<String> = args.targets.clone();
@@ -535,9 +560,12 @@ pub fn run(args: &ProbeArgs, load_array: &dyn Fn(&std::path::Path) -> Result<Arr
         }
     });
     let reports: Vec<ProbeReport> = results.into_iter().filter_map(|m| m.into_inner().ok().flatten()).collect();
+    let fails = |r: &ProbeReport| {
+        r.verdicts.iter().flat_map(|v| &v.reasons).any(|reason| threshold.is_some_and(|t| reason.severity >= t))
+    };
     let exit_code = if reports.iter().any(ProbeReport::unprobed) {
         3
-    } else if reports.iter().any(|r| r.verdicts.iter().any(|v| v.outcome == "fail")) {
+    } else if reports.iter().any(fails) {
         1
     } else {
         0
@@ -550,7 +578,7 @@ pub fn run(args: &ProbeArgs, load_array: &dyn Fn(&std::path::Path) -> Result<Arr
             };
             format!("{}\n", text.unwrap_or_default())
         }
-        ProbeFormat::Human => reports.iter().map(human).collect::<Vec<_>>().join("\n"),
+        ProbeFormat::Human => reports.iter().map(|r| human(r, style)).collect::<Vec<_>>().join("\n"),
     };
     ProbeOutcome { exit_code, rendered, stderr: String::new() }
 }
@@ -564,7 +592,7 @@ fn yes(b: Option<bool>) -> &'static str {
 }
 
 /// The readable report: the verdict first, details after.
-pub fn human(r: &ProbeReport) -> String {
+pub fn human(r: &ProbeReport, style: Style) -> String {
     use std::fmt::Write;
     let mut out = String::new();
     let t = &r.target;
@@ -581,15 +609,29 @@ pub fn human(r: &ProbeReport) -> String {
     if r.unprobed() {
         return out;
     }
+    let paint = |word: &str, code: &str| {
+        if style.color { format!("\x1b[{code}m{word}\x1b[0m") } else { word.to_string() }
+    };
     for v in &r.verdicts {
         if v.reasons.is_empty() {
-            let _ = writeln!(out, "  PASS  {} {}", v.array, v.server);
+            let _ = writeln!(out, "  {}  {} {}", paint("PASS", "32"), v.array, v.server);
         }
         for reason in &v.reasons {
             let sources =
                 if reason.sources.is_empty() { String::new() } else { format!(" [{}]", reason.sources.join(", ")) };
-            let _ = writeln!(out, "  FAIL  {} {}: {}{sources}", v.array, v.server, reason.message);
+            let word = if reason.severity == crate::finding::Severity::Error {
+                paint("FAIL", "31")
+            } else {
+                paint("NOTE", "36")
+            };
+            let _ = writeln!(out, "  {word}  {} {}: {}{sources}", v.array, v.server, reason.message);
         }
+    }
+    if style.quiet {
+        return out;
+    }
+    if style.verbose && !r.capabilities.is_empty() {
+        let _ = writeln!(out, "  EHLO capabilities:  {}", r.capabilities.join(" "));
     }
     if let Some(b) = &r.banner {
         let _ = writeln!(out, "  banner:             {}", b.replace('\n', " | "));
@@ -608,14 +650,14 @@ pub fn human(r: &ProbeReport) -> String {
     let versions: Vec<String> = r.tls_versions.iter().map(|(k, v)| format!("{k} {}", yes(*v))).collect();
     let _ = writeln!(out, "  TLS versions:       {}", versions.join(", "));
     match &r.legacy_protocols {
-        Some(l) => {
+        Some(l) if l.values().any(Option::is_some) => {
             let legacy: Vec<String> = l.iter().map(|(k, v)| format!("{k} {}", yes(*v))).collect();
             let _ = writeln!(out, "  legacy protocols:   {}", legacy.join(", "));
         }
-        None if r.starttls == Some(true) && r.error.is_none() => {
+        _ if r.starttls == Some(true) && r.error.is_none() => {
             let _ = writeln!(out, "  legacy protocols:   not tested (--no-legacy)");
         }
-        None => {}
+        _ => {}
     }
     if let Some(s) = r.strong_256 {
         let _ = writeln!(out, "  256-bit suite:      {}", if s { "yes" } else { "no" });

@@ -23,6 +23,8 @@ pub struct ArrayOutbound {
 pub struct ServerOutbound {
     pub name: String,
     pub has_certificate: bool,
+    /// The certificate's end of validity, when the export states it (judged at `--now`).
+    pub certificate_expired: bool,
 }
 
 /// What the probe learned of the peer, as far as verdicts need it.
@@ -45,6 +47,8 @@ impl PeerFacts {
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Reason {
     pub code: &'static str,
+    /// Errors fail the verdict; `--fail-on` compares against this.
+    pub severity: crate::finding::Severity,
     pub message: String,
     pub sources: Vec<&'static str>,
 }
@@ -73,7 +77,7 @@ pub fn verdicts(peer: &PeerFacts, a: &ArrayOutbound) -> Vec<Verdict> {
         .iter()
         .map(|s| {
             let mut reasons = Vec::new();
-            let mut reason = |code, message: String, sources: &[&'static str]| reasons.push(Reason { code, message, sources: sources.to_vec() });
+            let mut reason = |code, message: String, sources: &[&'static str]| reasons.push(Reason { code, severity: crate::finding::Severity::Error, message, sources: sources.to_vec() });
             if !a.tls_enabled {
                 reason("outbound-tls-disabled", format!("outbound TLS is disabled for the array: {} sends to this peer without TLS", s.name), &[]);
             }
@@ -85,6 +89,8 @@ pub fn verdicts(peer: &PeerFacts, a: &ArrayOutbound) -> Vec<Verdict> {
                     reason("client-certificate-missing", format!("the peer requests a client certificate and {} has none (SEG301)", s.name), &["Q19438"]);
                 } else if !a.offer_client_certificate {
                     reason("client-certificate-not-offered", "the peer requests a client certificate and the array does not offer one (SEG302)".to_string(), &["Q19438"]);
+                } else if s.certificate_expired {
+                    reason("client-certificate-expired", format!("the peer requests a client certificate and {}'s certificate is expired or not yet valid at --now (SEG304): a peer that checks it refuses the handshake", s.name), &["Q19438"]);
                 }
             }
             if peer.starttls != Some(false) {
@@ -108,7 +114,8 @@ pub fn verdicts(peer: &PeerFacts, a: &ArrayOutbound) -> Vec<Verdict> {
                     reason("cipher-floor-not-met", "the array's outbound minimum cipher strength is High, which needs a 256-bit suite, and the peer negotiates none (SEG205)".into(), &["Q14317", "Q19438"]);
                 }
             }
-            Verdict { array: a.array.clone(), server: s.name.clone(), outcome: if reasons.is_empty() { "pass" } else { "fail" }, reasons }
+            let fails = reasons.iter().any(|r| r.severity == crate::finding::Severity::Error);
+            Verdict { array: a.array.clone(), server: s.name.clone(), outcome: if fails { "fail" } else { "pass" }, reasons }
         })
         .collect()
 }
@@ -128,7 +135,11 @@ mod tests {
             servers: certs
                 .iter()
                 .enumerate()
-                .map(|(i, &c)| ServerOutbound { name: format!("MAIL0{}", i + 1), has_certificate: c })
+                .map(|(i, &c)| ServerOutbound {
+                    name: format!("MAIL0{}", i + 1),
+                    has_certificate: c,
+                    certificate_expired: false,
+                })
                 .collect(),
         }
     }

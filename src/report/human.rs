@@ -98,16 +98,17 @@ pub fn render_finding(f: &Finding, array: Option<&Array>, k: &Knowledge, style: 
     // A default decided: with no input bytes to show, the rules line is the primary snippet.
     let mut help = f.help.clone();
     let (source, primary) = match (source, &f.data) {
-        (None, Some((d, label))) => (k.files.get(d.file).map(Named), Some((d.span, format!("{label}: defined here")))),
+        (None, Some((d, label))) => {
+            // The built-in data is not on the user's disk: say how to see it.
+            if let Some((_, _, Some(show))) = k.data_place(*d) {
+                let _ = write!(help, "\nnote: this is seglint's built-in data; `{show}` prints it");
+            }
+            (k.files.get(d.file).map(Named), Some((d.span, format!("{label}: defined here"))))
+        }
         (source, data) => {
             if let Some((d, label)) = data {
-                if let Some(file) = k.files.get(d.file) {
-                    let _ = write!(
-                        help,
-                        "\nnote: decided by {}:{} ({label})",
-                        file.display,
-                        file.line_col(d.span.offset).0
-                    );
+                if let Some(place) = k.data_place_text(*d) {
+                    let _ = write!(help, "\nnote: decided by {place} ({label})");
                 }
             }
             (source, f.location.map(|l| (l.span, f.label.clone())))

@@ -74,6 +74,9 @@ struct RulesData {
     file: String,
     line: usize,
     label: String,
+    /// For seglint's built-in data: the command that prints it with line numbers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    show: Option<String>,
 }
 
 pub fn render(report: &CheckReport, k: &Knowledge) -> String {
@@ -146,12 +149,8 @@ fn entry<'a>(f: &'a crate::finding::Finding, array: Option<&crate::model::Array>
                 setting: f.setting.as_deref(),
                 location: locate(array, f.location),
                 rules_data: f.data.as_ref().and_then(|(d, label)| {
-                    let file = k.files.get(d.file)?;
-                    Some(RulesData {
-                        file: file.display.clone(),
-                        line: file.line_col(d.span.offset).0,
-                        label: label.clone(),
-                    })
+                    let (file, line, show) = k.data_place(*d)?;
+                    Some(RulesData { file, line, label: label.clone(), show })
                 }),
                 help: &f.help,
                 notes: &f.notes,
