@@ -18,6 +18,9 @@ pub struct State {
     pub cipher_list: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offer_client_certificate: Option<bool>,
+    /// Outbound DANE validation, where the version has it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dane: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -44,6 +47,7 @@ fn state(d: &DirectionPosture) -> State {
         cipher_floor: d.cipher_floor.as_ref().map(|f| f.value),
         cipher_list: d.cipher_list.as_ref().map(|l| l.value.clone()),
         offer_client_certificate: d.offer_client_certificate.as_ref().map(|o| o.value),
+        dane: d.dane.as_ref().map(|v| v.value),
     }
 }
 
@@ -120,6 +124,9 @@ fn describe(s: &Option<State>) -> String {
             }
             if s.offer_client_certificate == Some(false) {
                 out.push_str(" | client certificate not offered");
+            }
+            if s.dane == Some(true) {
+                out.push_str(" | DANE on");
             }
             out
         }

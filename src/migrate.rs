@@ -668,7 +668,8 @@ fn settings_for_goal(
             message: format!("to {goal_word} SEG {}, set {how}, then commit configuration and restart the Receiver and Sender services on each processing server", base(to)),
             servers: vec![],
             sources: row.sources.clone(),
-            confidence: Confidence::Certain,
+            // On a row whose mechanism no article states (11.x), the settings are assumed to work.
+            confidence: row.control_confidence,
             boundary: None,
             settings: described.clone(),
         });

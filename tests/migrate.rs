@@ -281,6 +281,19 @@ fn crossing_11_0_0_says_what_is_assumed_and_11_1_0_names_mta_sts() {
     let text = sts[0]["message"].as_str().unwrap();
     assert!(text.contains("MTA-STS") && text.contains("MX routes") && text.contains("smart-host"), "{text}");
     assert_eq!(sts[0]["sources"], serde_json::json!(["Q21230"]));
+    // Settings to apply on 11.x rest on the assumed mechanism.
+    let (_, r) = migrate("testdata/versions/8.2.1", &["--to", "11.1.0"]);
+    let apply: Vec<&Value> = r["items"].as_array().unwrap().iter().filter(|i| i["kind"] == "apply-setting").collect();
+    assert!(!apply.is_empty() && apply.iter().all(|i| i["confidence"] == "inferred"), "{apply:?}");
+    let (_, r) = migrate("testdata/versions/8.2.1", &["--to", "10.2.0"]);
+    assert!(
+        r["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["kind"] == "apply-setting")
+            .all(|i| i["confidence"] == "certain")
+    );
     // Within 11.x no boundary says it, so the report does once, unattached.
     let (_, r) = migrate("testdata/versions/10.1.0", &["--from", "11.0.0", "--to", "11.1.0"]);
     let said: Vec<&Value> = r["items"].as_array().unwrap().iter().filter(|i| i["kind"] == "assumption").collect();
