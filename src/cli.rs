@@ -1,8 +1,10 @@
 //! The command line (spec section 5), declared with clap derive. Help text is written for the
 //! mail administrator reading it; parsing of values happens here, behaviour elsewhere.
 
+use crate::vocab::FailOn;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+use std::time::Duration;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -32,7 +34,7 @@ pub enum Command {
     /// List the rules, or print one rule's documentation.
     Rules(RulesArgs),
     /// Check live SMTP peers over STARTTLS, and whether outbound TLS from an array will work with them.
-    Probe(crate::probe::ProbeArgs),
+    Probe(ProbeArgs),
     /// Compare two versions of one array: posture changes, findings introduced and resolved.
     Diff(DiffArgs),
     /// Write a commented starter seglint.toml in the current directory.
@@ -77,8 +79,25 @@ pub struct DiffArgs {
     pub output: Option<PathBuf>,
 
     /// Exit 1 when a finding the change introduces is at or above this severity.
+    /// Default: seglint.toml's fail-on, else error.
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<FailOn>,
+
+    /// Report this rule (code or name) as an error. Wins over seglint.toml.
+    #[arg(long, value_name = "RULE")]
+    pub deny: Vec<String>,
+
+    /// Report this rule as a warning. Wins over seglint.toml.
+    #[arg(long, value_name = "RULE")]
+    pub warn: Vec<String>,
+
+    /// Do not report this rule. Wins over seglint.toml.
+    #[arg(long, value_name = "RULE")]
+    pub allow: Vec<String>,
+
+    /// Findings this baseline records do not fail the run, even when the change introduces them.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
 
     #[command(flatten)]
     pub common: Common,
@@ -306,23 +325,83 @@ pub enum ColorChoice {
     Never,
 }
 
-#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FailOn {
-    Error,
-    Warning,
-    Info,
-    Never,
+#[derive(Args, Debug)]
+#[command(
+    after_help = "Examples:\n  seglint probe mx1.example.org\n  seglint probe mx1.example.org:587 --array exports/contoso/ --format json\n  seglint probe --targets peers.txt --array exports/contoso.xml --jobs 8"
+)]
+pub struct ProbeArgs {
+    /// Peers to probe: HOST, HOST:PORT, or [IPv6]:PORT (port 25 by default).
+    #[arg(value_name = "HOST[:PORT]")]
+    pub targets: Vec<String>,
+
+    /// Read more peers from FILE, one per line (# starts a comment).
+    #[arg(long = "targets", value_name = "FILE")]
+    pub targets_file: Option<PathBuf>,
+
+    /// Say whether outbound TLS from each server of this array would work with the peer
+    /// (an XML export or an array directory; repeatable).
+    #[arg(long, value_name = "EXPORT")]
+    pub array: Vec<PathBuf>,
+
+    /// The name to send with EHLO (default: this machine's host name).
+    #[arg(long, value_name = "NAME")]
+    pub helo: Option<String>,
+
+    /// Timeout of each network step: seconds (10, 2.5) or with a unit (500ms, 10s).
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    pub timeout: Duration,
+
+    /// Present this client certificate (PEM) when the peer requests one; needs --client-key.
+    #[arg(long, value_name = "PEM", requires = "client_key")]
+    pub client_cert: Option<PathBuf>,
+
+    /// The private key (PEM) of --client-cert.
+    #[arg(long, value_name = "PEM", requires = "client_cert")]
+    pub client_key: Option<PathBuf>,
+
+    /// Skip the SSLv3 / TLSv1.0 / TLSv1.1 tests (three extra connections per peer).
+    #[arg(long)]
+    pub no_legacy: bool,
+
+    /// How many peers to probe at once.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: u16,
+
+    /// Output format: a readable verdict first, or JSON (seglint/probe/v1).
+    #[arg(long, value_enum, default_value_t = ProbeFormat::Human)]
+    pub format: ProbeFormat,
+
+    /// Write the report to FILE (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit 1 when a verdict reason is at or above this severity (reasons that fail a verdict
+    /// are errors); `never` exits 0 on failed verdicts. Default: seglint.toml's fail-on, else error.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
+
+    #[command(flatten)]
+    pub common: Common,
 }
 
-impl FailOn {
-    pub fn threshold(self) -> Option<crate::finding::Severity> {
-        use crate::finding::Severity;
-        match self {
-            FailOn::Error => Some(Severity::Error),
-            FailOn::Warning => Some(Severity::Warning),
-            FailOn::Info => Some(Severity::Info),
-            FailOn::Never => None,
-        }
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProbeFormat {
+    Human,
+    Json,
+}
+
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let (number, scale) = if let Some(n) = s.strip_suffix("ms") {
+        (n, 0.001)
+    } else if let Some(n) = s.strip_suffix('s') {
+        (n, 1.0)
+    } else {
+        (s, 1.0)
+    };
+    match number.trim().parse::<f64>() {
+        Ok(v) if v > 0.0 && v * scale <= 3600.0 => Ok(Duration::from_secs_f64(v * scale)),
+        _ => Err(format!("`{s}` is not a duration; write seconds (10, 2.5) or 500ms, 10s (at most an hour)")),
     }
 }
 

@@ -1,12 +1,13 @@
 //! `seglint diff BASE HEAD`: two versions of one array (the export before and after a pull
 //! request): the change in effective posture per server and direction, and the findings the
-//! change introduces and resolves. Findings match by fingerprint without the array's path.
+//! change introduces, resolves or narrows. Findings match per exposure, never by message or
+//! line; rendering is `report::diff`.
 
-use crate::finding::{Direction, Finding};
-use crate::knowledge::Knowledge;
+use crate::finding::Finding;
 use crate::model::Array;
 use crate::posture::{DirectionPosture, Posture};
-use crate::tls::{Protocol, Strength};
+use crate::registry::Rule;
+use crate::vocab::{Direction, Protocol, Strength};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -36,8 +37,10 @@ pub struct Diff<'a> {
     /// Head findings with an exposure the base does not have, each with the base finding of
     /// the same rule and place it grew from, if any.
     pub introduced: Vec<(&'a Finding, Option<&'a Finding>)>,
-    /// Base findings with an exposure the head no longer has, each with what remains of it.
-    pub resolved: Vec<(&'a Finding, Option<&'a Finding>)>,
+    /// Base findings none of whose exposures remain in the head.
+    pub resolved: Vec<&'a Finding>,
+    /// Base findings that lost some exposures and kept others, with the head finding that remains.
+    pub narrowed: Vec<(&'a Finding, &'a Finding)>,
 }
 
 fn state(d: &DirectionPosture) -> State {
@@ -52,8 +55,8 @@ fn state(d: &DirectionPosture) -> State {
 }
 
 /// The finding's place within an array, whatever the array's path: rule, server, direction.
-fn place(f: &Finding) -> (&'static str, Option<String>, Option<Direction>) {
-    (f.code, f.server.as_ref().map(|s| s.to_ascii_lowercase()), f.direction)
+fn place(f: &Finding) -> (Rule, Option<String>, Option<Direction>) {
+    (f.rule, f.server.as_ref().map(|s| s.to_ascii_lowercase()), f.direction)
 }
 
 /// The exposures one finding names: SEG103 names TLSv1.0 and TLSv1.1 in one finding
@@ -65,156 +68,68 @@ fn parts(f: &Finding) -> Vec<String> {
     }
 }
 
-/// Findings of `from` with an exposure that no finding of `to` at the same place has, each
-/// with the finding of `to` at that place that shares another exposure, if any.
-fn not_in<'a>(from: &'a [Finding], to: &'a [Finding]) -> Vec<(&'a Finding, Option<&'a Finding>)> {
-    let live = |f: &&Finding| f.suppressed.is_none();
-    from.iter()
-        .filter(live)
-        .filter_map(|f| {
-            let here: Vec<&Finding> = to.iter().filter(live).filter(|g| place(g) == place(f)).collect();
-            let theirs: Vec<String> = here.iter().flat_map(|g| parts(g)).collect();
-            if parts(f).iter().all(|p| theirs.contains(p)) {
-                return None;
-            }
-            let kin = here.into_iter().find(|g| parts(g).iter().any(|p| parts(f).contains(p)));
-            Some((f, kin))
-        })
-        .collect()
+/// How one finding of `from` stands against the findings of `to` at its place.
+enum Standing<'a> {
+    /// Every exposure is still there.
+    Kept,
+    /// Some exposures are gone; the finding of `to` that shares the others, if any.
+    Lost(Option<&'a Finding>),
+}
+
+fn standing<'a>(f: &Finding, to: &'a [Finding]) -> Standing<'a> {
+    let here: Vec<&Finding> = to.iter().filter(|g| g.suppressed.is_none() && place(g) == place(f)).collect();
+    let theirs: Vec<String> = here.iter().flat_map(|g| parts(g)).collect();
+    if parts(f).iter().all(|p| theirs.contains(p)) {
+        return Standing::Kept;
+    }
+    Standing::Lost(here.into_iter().find(|g| parts(g).iter().any(|p| parts(f).contains(p))))
 }
 
 pub fn diff<'a>(base: (&Array, &Posture<'_>, &'a [Finding]), head: (&Array, &Posture<'_>, &'a [Finding])) -> Diff<'a> {
+    let mut d = Diff {
+        changes: changes(base.0, base.1, head.0, head.1),
+        introduced: vec![],
+        resolved: vec![],
+        narrowed: vec![],
+    };
+    // Regression: a base finding "TLSv1.1 is allowed" was listed as resolved when the head
+    // allowed TLSv1.0 and TLSv1.1: matching is per exposure, not per finding text.
+    for f in head.2.iter().filter(|f| f.suppressed.is_none()) {
+        if let Standing::Lost(was) = standing(f, base.2) {
+            d.introduced.push((f, was));
+        }
+    }
+    for f in base.2.iter().filter(|f| f.suppressed.is_none()) {
+        match standing(f, head.2) {
+            Standing::Kept => {}
+            Standing::Lost(None) => d.resolved.push(f),
+            // Regression: a finding that kept some of its exposures is not "resolved".
+            Standing::Lost(Some(now)) if !d.introduced.iter().any(|(g, _)| std::ptr::eq(*g, now)) => {
+                d.narrowed.push((f, now))
+            }
+            Standing::Lost(Some(_)) => {}
+        }
+    }
+    d
+}
+
+fn changes(ba: &Array, bp: &Posture<'_>, ha: &Array, hp: &Posture<'_>) -> Vec<Change> {
     let mut changes = Vec::new();
-    let before = state(&base.1.outbound);
-    let after = state(&head.1.outbound);
+    let (before, after) = (state(&bp.outbound), state(&hp.outbound));
     if before != after {
         changes.push(Change { server: None, direction: Direction::Outbound, before: Some(before), after: Some(after) });
     }
-    let mut servers: Vec<String> = base.0.servers.iter().map(|s| s.name.clone()).collect();
-    for s in &head.0.servers {
+    let mut servers: Vec<String> = ba.servers.iter().map(|s| s.name.clone()).collect();
+    for s in &ha.servers {
         if !servers.iter().any(|n| n.eq_ignore_ascii_case(&s.name)) {
             servers.push(s.name.clone());
         }
     }
     for s in servers {
-        let b = base.1.inbound_of(&s).map(state);
-        let a = head.1.inbound_of(&s).map(state);
+        let (b, a) = (bp.inbound_of(&s).map(state), hp.inbound_of(&s).map(state));
         if b != a {
             changes.push(Change { server: Some(s), direction: Direction::Inbound, before: b, after: a });
         }
     }
-    // Regression: a base finding "TLSv1.1 is allowed" was listed as resolved when the head
-    // allowed TLSv1.0 and TLSv1.1: matching is per exposure, not per finding text.
-    Diff { changes, introduced: not_in(head.2, base.2), resolved: not_in(base.2, head.2) }
-}
-
-fn describe(s: &Option<State>) -> String {
-    match s {
-        None => "(no such server)".into(),
-        Some(s) if !s.tls_enabled => "TLS off".into(),
-        Some(s) => {
-            let p = if s.protocols.is_empty() {
-                "none".to_string()
-            } else {
-                s.protocols.iter().map(|p| p.name()).collect::<Vec<_>>().join(", ")
-            };
-            let mut out = format!("{p} | floor {}", s.cipher_floor.map_or("unknown".to_string(), |f| f.to_string()));
-            if let Some(l) = &s.cipher_list {
-                out.push_str(&format!(" | TLSCipherList {l}"));
-            }
-            if s.offer_client_certificate == Some(false) {
-                out.push_str(" | client certificate not offered");
-            }
-            if s.dane == Some(true) {
-                out.push_str(" | DANE on");
-            }
-            out
-        }
-    }
-}
-
-fn scope(c: &Change) -> String {
-    match &c.server {
-        None => "outbound (every server)".into(),
-        Some(s) => format!("inbound {s}"),
-    }
-}
-
-pub fn human(d: &Diff<'_>, base: &str, head: &str) -> String {
-    let mut out = format!("seglint diff {base} → {head}\n\n");
-    if d.changes.is_empty() {
-        out.push_str("effective posture: unchanged\n");
-    } else {
-        out.push_str("effective posture:\n");
-        for c in &d.changes {
-            out.push_str(&format!(
-                "  {:<24} {}\n  {:<24} → {}\n",
-                scope(c),
-                describe(&c.before),
-                "",
-                describe(&c.after)
-            ));
-        }
-    }
-    for (title, list, kin) in [("introduced", &d.introduced, "was"), ("resolved", &d.resolved, "now")] {
-        out.push_str(&format!("\nfindings {title}: {}\n", list.len()));
-        for (f, other) in list.iter() {
-            out.push_str(&format!("  {:<7} {} {}: {}\n", f.severity.name(), f.code, f.name, f.message));
-            if let Some(o) = other {
-                out.push_str(&format!("          ({kin}: {})\n", o.message));
-            }
-        }
-    }
-    out
-}
-
-pub fn markdown(d: &Diff<'_>, base: &str, head: &str) -> String {
-    let mut out = format!("## seglint diff: `{base}` → `{head}`\n\n");
-    if d.changes.is_empty() {
-        out.push_str("Effective posture unchanged.\n");
-    } else {
-        out.push_str("| scope | before | after |\n|---|---|---|\n");
-        for c in &d.changes {
-            out.push_str(&format!(
-                "| {} | {} | {} |\n",
-                scope(c),
-                describe(&c.before).replace('|', "\\|"),
-                describe(&c.after).replace('|', "\\|")
-            ));
-        }
-    }
-    for (title, list, kin) in [("Introduced", &d.introduced, "was"), ("Resolved", &d.resolved, "now")] {
-        out.push_str(&format!("\n### {title} findings ({})\n\n", list.len()));
-        for (f, other) in list.iter() {
-            let kin = other.map(|o| format!(" ({kin}: {})", o.message.replace('|', "\\|"))).unwrap_or_default();
-            out.push_str(&format!(
-                "- **{}** `{}` {}: {}{kin}\n",
-                f.severity.name(),
-                f.code,
-                f.name,
-                f.message.replace('|', "\\|")
-            ));
-        }
-    }
-    out
-}
-
-/// Adds the message of the related finding on the other side (`was` / `now`), when there is one.
-fn with_kin(mut v: serde_json::Value, key: &str, other: Option<&Finding>) -> serde_json::Value {
-    if let (Some(o), Some(map)) = (other, v.as_object_mut()) {
-        map.insert(key.into(), serde_json::Value::String(o.message.clone()));
-    }
-    v
-}
-
-pub fn json(d: &Diff<'_>, base: (&str, &Array), head: (&str, &Array), k: &Knowledge) -> String {
-    let out = serde_json::json!({
-        "schema": "seglint/diff/v1",
-        "base": base.0,
-        "head": head.0,
-        "postures": d.changes,
-        "introduced": d.introduced.iter().map(|(f, was)| with_kin(crate::report::json::finding_value(f, Some(head.1), k), "was", *was)).collect::<Vec<_>>(),
-        "resolved": d.resolved.iter().map(|(f, now)| with_kin(crate::report::json::finding_value(f, Some(base.1), k), "now", *now)).collect::<Vec<_>>(),
-    });
-    format!("{}\n", serde_json::to_string_pretty(&out).unwrap_or_default())
+    changes
 }

@@ -1,100 +1,17 @@
-//! The one finding model every rule produces and every reporter reads. Rules fill it; the
-//! sink (`lint::run`) sorts it; nothing here formats output.
+//! The one finding model every rule produces and every reporter reads, with the builder the
+//! rules fill it through. Rules fill it; the policy sink sets its severity, suppression and
+//! baseline state; nothing here formats output.
 
+use crate::knowledge::DataRef;
 use crate::model::Loc;
-use crate::source::Span;
-use serde::{Deserialize, Serialize};
-use std::fmt;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Warning,
-    Error,
-}
-
-impl Severity {
-    pub fn name(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Direction {
-    Inbound,
-    Outbound,
-}
-
-impl Direction {
-    pub fn name(self) -> &'static str {
-        match self {
-            Direction::Inbound => "inbound",
-            Direction::Outbound => "outbound",
-        }
-    }
-}
-
-/// Whether a knowledge-base article states a fact, or seglint deduced it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Confidence {
-    Certain,
-    Inferred,
-}
-
-/// Where an effective value came from (spec section 3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Evidence {
-    /// Set in an input file.
-    Explicit,
-    /// A version default that a source states.
-    Default,
-    /// A version default that no source states.
-    Inferred,
-}
-
-impl Evidence {
-    pub fn name(self) -> &'static str {
-        match self {
-            Evidence::Explicit => "explicit",
-            Evidence::Default => "default",
-            Evidence::Inferred => "inferred",
-        }
-    }
-
-    /// The evidence of a default, by the confidence of the fact behind it.
-    pub fn of_default(confidence: Confidence) -> Evidence {
-        match confidence {
-            Confidence::Certain => Evidence::Default,
-            Confidence::Inferred => Evidence::Inferred,
-        }
-    }
-}
-
-/// A place in one of the `rules/*.toml` data files (index into `Knowledge::files`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct DataRef {
-    pub file: usize,
-    pub span: Span,
-}
+use crate::posture::Evidenced;
+use crate::registry::Rule;
+use crate::remedy::Fix;
+use crate::vocab::{Confidence, Direction, Evidence, Severity};
 
 #[derive(Debug, Clone)]
 pub struct Finding {
-    pub code: &'static str,
-    pub name: &'static str,
+    pub rule: Rule,
     pub severity: Severity,
     pub message: String,
     /// The array argument as given.
@@ -134,7 +51,7 @@ impl Finding {
     pub fn fingerprint(&self) -> String {
         let key = format!(
             "{}|{}|{}|{}|{}",
-            self.code,
+            self.rule.code(),
             self.array_name,
             self.server.as_deref().unwrap_or("").to_ascii_lowercase(),
             self.direction.map_or("", |d| d.name()),
@@ -146,5 +63,87 @@ impl Finding {
             h = h.wrapping_mul(0x0100_0000_01b3);
         }
         format!("{h:016x}")
+    }
+}
+
+/// Builder steps the rules use; each returns the finding, so a rule reads as one chain.
+impl Finding {
+    pub fn place(mut self, server: Option<&str>, direction: Option<Direction>) -> Self {
+        self.server = server.map(str::to_string);
+        self.direction = direction;
+        self
+    }
+
+    /// Takes evidence, location, rules-data label and sources from the value that decided.
+    pub fn decided_by<T>(mut self, v: &Evidenced<T>, label: impl Into<String>) -> Self {
+        self.evidence = v.evidence;
+        self.confidence = self.confidence.max(v.confidence);
+        let label = label.into();
+        match v.loc {
+            Some(loc) => {
+                self.location = Some(loc);
+                self.label = label;
+            }
+            None => {
+                if let Some(data) = v.data {
+                    self.data = Some((data, format!("{} ({})", label, v.via)));
+                }
+            }
+        }
+        self = self.sources(&v.sources);
+        if v.confidence == Confidence::Inferred {
+            let what = v.caveat.clone().unwrap_or_else(|| format!("no knowledge-base article states {}", v.via));
+            self.notes.push(format!("inferred: {what}"));
+        }
+        self
+    }
+
+    pub fn at(mut self, loc: Option<Loc>, label: impl Into<String>) -> Self {
+        self.location = loc;
+        self.label = label.into();
+        self
+    }
+
+    pub fn evidence_if_unlocated(mut self, evidence: Evidence) -> Self {
+        if self.location.is_none() {
+            self.evidence = evidence;
+        }
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = help.into();
+        self
+    }
+
+    /// The fix as help, with what it assumes as notes and its articles as sources.
+    pub fn fix(mut self, fix: Fix) -> Self {
+        self.help = fix.text;
+        self.notes.extend(fix.notes);
+        self.sources(&fix.sources)
+    }
+
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    pub fn setting(mut self, setting: impl Into<String>) -> Self {
+        self.setting = Some(setting.into());
+        self
+    }
+
+    pub fn data(mut self, at: DataRef, label: impl Into<String>) -> Self {
+        self.data = Some((at, label.into()));
+        self
+    }
+
+    pub fn sources(mut self, sources: &[String]) -> Self {
+        for s in sources {
+            if !self.sources.contains(s) {
+                self.sources.push(s.clone());
+            }
+        }
+        self
     }
 }

@@ -1,9 +1,14 @@
 //! seglint: a version-aware TLS linter, migration reporter and STARTTLS probe for Trustwave
 //! MailMarshal / SEG arrays. The binary in `main.rs` is a thin shell around this library.
+//!
+//! Layers, lowest first; a module uses only the layers below it (README, "Layout"):
+//! vocabulary (`vocab`, `registry`, `source`, `version`, `cipher_string`) → `input` → `model`
+//! → `knowledge` → `remedy` → `posture` → `finding`, `lint`, `migrate`, `diff`, `probe` →
+//! `policy` → `report` → `cli` → `commands`.
 
-pub mod app;
 pub mod cipher_string;
 pub mod cli;
+pub mod commands;
 pub mod diff;
 pub mod finding;
 pub mod input;
@@ -14,8 +19,9 @@ pub mod model;
 pub mod policy;
 pub mod posture;
 pub mod probe;
+pub mod registry;
 pub mod remedy;
 pub mod report;
 pub mod source;
-pub mod tls;
 pub mod version;
+pub mod vocab;

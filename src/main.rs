@@ -3,8 +3,8 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use clap::Parser;
-use seglint::app::{self, EXIT_USAGE};
-use seglint::cli::{Cli, Command};
+use seglint::cli::Cli;
+use seglint::commands::{self, ExitStatus};
 use std::io::Write;
 
 fn main() {
@@ -12,26 +12,17 @@ fn main() {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            std::process::exit(if e.use_stderr() { EXIT_USAGE } else { 0 });
+            std::process::exit(if e.use_stderr() { ExitStatus::Usage.code() } else { 0 });
         }
     };
-    let outcome = match &cli.command {
-        Command::Check(a) => app::check(a),
-        Command::Migrate(a) => app::migrate(a),
-        Command::Explain(a) => app::explain(a),
-        Command::Rules(a) => app::rules(a),
-        Command::Diff(a) => app::diff(a),
-        Command::Probe(a) => app::probe(a),
-        Command::Init(a) => app::init(a),
-        Command::Completions(a) => app::completions(a),
-    };
+    let outcome = commands::run(&cli.command);
     eprint!("{}", outcome.stderr);
     let mut exit = outcome.exit;
     match &outcome.output {
-        Some(path) if !outcome.stdout.is_empty() || exit != EXIT_USAGE => {
-            if let Err(e) = app::write_atomically(path, &outcome.stdout) {
+        Some(path) if !outcome.stdout.is_empty() || exit != ExitStatus::Usage => {
+            if let Err(e) = commands::write_atomically(path, &outcome.stdout) {
                 eprintln!("error: cannot write {}: {e}", path.display());
-                exit = exit.max(app::EXIT_INPUT);
+                exit = exit.max(ExitStatus::Usage);
             }
         }
         _ => {
@@ -41,5 +32,5 @@ fn main() {
             let _ = out.flush();
         }
     }
-    std::process::exit(exit);
+    std::process::exit(exit.code());
 }

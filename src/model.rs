@@ -3,7 +3,7 @@
 //! applies version defaults or judges anything (that is `posture` and `lint`).
 
 use crate::source::{SourceFile, Span};
-use crate::tls::Strength;
+use crate::vocab::Strength;
 use semver::Version;
 use time::OffsetDateTime;
 
@@ -141,11 +141,28 @@ pub struct Setting {
     pub value_loc: Loc,
 }
 
-/// A comment in an input file (kept for inline suppressions).
+/// A `seglint-allow` comment in an input file, with what it covers, as the parser saw it.
 #[derive(Debug, Clone)]
 pub struct Comment {
     pub text: String,
     pub loc: Loc,
+    pub covers: Covers,
+}
+
+/// What an inline suppression comment covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Covers {
+    /// Before the root element: the whole array.
+    Array,
+    /// The next element with its children (XML), or the next setting line (.reg, .settings).
+    Bytes(Loc),
+    /// Nothing follows it.
+    Nothing,
+}
+
+/// Whether a comment's text is an inline suppression; other comments are not kept.
+pub fn is_suppression(text: &str) -> bool {
+    text.trim_start().starts_with("seglint-allow")
 }
 
 /// One array: what one Array Manager administers.

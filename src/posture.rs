@@ -3,10 +3,13 @@
 //! evidence (explicit, default, inferred) and where it came from. It also classifies every raw
 //! setting (effective, ineffective, unknown, invalid…). It reports nothing: `lint` does.
 
-use crate::finding::{Confidence, DataRef, Direction, Evidence};
+use crate::knowledge::DataRef;
 use crate::knowledge::{Knowledge, ProtocolControl, RowMatch, Scope, SettingKind, Store};
 use crate::model::{Array, Loc, Setting, SettingOrigin, SettingValue};
-use crate::tls::{Protocol, Strength};
+use crate::remedy::{Fix, Layout};
+use crate::vocab::suggest;
+use crate::vocab::{Confidence, Direction, Evidence};
+use crate::vocab::{Protocol, Strength};
 use semver::Version;
 
 /// A value in force and why.
@@ -147,7 +150,7 @@ pub enum Class {
     /// table's protocol control decided.
     Ineffective {
         reason: String,
-        fix: String,
+        fix: Fix,
         by_row: bool,
     },
     /// SEG501: names a server the export lacks.
@@ -349,17 +352,6 @@ fn candidates(k: &Knowledge, array: &Array, place: &Place, store: Store) -> Vec<
     }
 }
 
-/// The closest candidate to `written`, when it is close enough to be a likely typo.
-pub fn closest<'c>(written: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<String> {
-    let w = written.to_ascii_lowercase();
-    candidates
-        .into_iter()
-        .map(|c| (strsim::jaro_winkler(&w, &c.to_ascii_lowercase()), c))
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c.to_string())
-}
-
 fn check_value(leaf: Leaf, value: &SettingValue, store: Store) -> Result<Effect, String> {
     let flag = |on: &dyn Fn(bool) -> Effect| match (store, value) {
         (Store::Registry, SettingValue::Dword(v @ (0 | 1))) => Ok(on(*v == 1)),
@@ -390,176 +382,225 @@ fn check_value(leaf: Leaf, value: &SettingValue, store: Store) -> Result<Effect,
     }
 }
 
-fn classify(
-    k: &Knowledge,
-    array: &Array,
-    version: &Version,
-    row: &RowMatch<'_>,
-    index: usize,
-    s: &Setting,
-) -> Classified {
-    let (store, place, leaf_name, hive) = match &s.origin {
-        SettingOrigin::Registry { key } => match registry_place(k, key) {
-            Some((hive, place)) => (Store::Registry, place, s.name.as_str(), Some(hive)),
-            None => (Store::Registry, Place::Other, s.name.as_str(), None),
-        },
-        SettingOrigin::Advanced => {
-            let (place, leaf) = advanced_place(&s.name);
-            (Store::Advanced, place, leaf, None)
+/// Where a raw setting sits: its store, place, own name, registry hive, and how to name it.
+struct Located<'s> {
+    store: Store,
+    place: Place,
+    leaf_name: &'s str,
+    /// Index into `Knowledge::hives` for a registry value under a SEG hive.
+    hive: Option<usize>,
+    display: String,
+}
+
+fn locate<'s>(k: &Knowledge, s: &'s Setting) -> Located<'s> {
+    match &s.origin {
+        SettingOrigin::Registry { key } => {
+            let (hive, place) = registry_place(k, key).map_or((None, Place::Other), |(h, p)| (Some(h), p));
+            Located {
+                store: Store::Registry,
+                place,
+                leaf_name: &s.name,
+                hive,
+                display: format!("{} under {}", s.name, key),
+            }
         }
-    };
-    let display = match &s.origin {
-        SettingOrigin::Registry { key } => format!("{} under {}", s.name, key),
-        SettingOrigin::Advanced => s.name.clone(),
-    };
-    let leaf = leaf_kind(k, leaf_name);
-    let kind = leaf.kind();
-    let form = place.scope().zip(kind).and_then(|(scope, kind)| k.form(kind, scope, store));
-    let server = match &place {
+        SettingOrigin::Advanced => {
+            let (place, leaf_name) = advanced_place(&s.name);
+            Located { store: Store::Advanced, place, leaf_name, hive: None, display: s.name.clone() }
+        }
+    }
+}
+
+/// A setting's classification before its class is known: place, form, confidence, sources.
+fn unclassified(k: &Knowledge, array: &Array, index: usize, at: &Located<'_>, kind: Option<SettingKind>) -> Classified {
+    let form = at.place.scope().zip(kind).and_then(|(scope, kind)| k.form(kind, scope, at.store));
+    let server = match &at.place {
         Place::ServerInbound(name) => array.server(name).map(|s| s.name.clone()),
         _ => None,
     };
-    let mut c = Classified {
+    Classified {
         index,
         class: Class::NotTls,
-        direction: place.direction(),
+        direction: at.place.direction(),
         server,
         kind,
-        display,
-        store,
+        display: at.display.clone(),
+        store: at.store,
         confidence: form.map_or(Confidence::Inferred, |f| f.confidence),
         caveat: form.filter(|f| f.confidence == Confidence::Inferred).map(|f| format!("{}: {}", f.place, f.note)),
         sources: form.map_or_else(Vec::new, |f| f.sources.clone()),
-        place: place.clone(),
+        place: at.place.clone(),
+    }
+}
+
+fn ineffective(reason: String, fix: Fix, by_row: bool) -> Class {
+    Class::Ineffective { reason, fix, by_row }
+}
+
+/// SEG402 because the value is where this version does not read: the other store, or the other
+/// generation's registry hive. Also returns the articles that say where the version reads.
+fn misplaced(k: &Knowledge, array: &Array, version: &Version, at: &Located<'_>) -> Option<(Class, Vec<String>)> {
+    let r = k.row_for(version).row;
+    let v = crate::version::without_build(version);
+    let own_hive = k.hive_for(version);
+    if at.store == Store::Registry && r.store == Store::Advanced {
+        let fix = Fix::new(format!(
+            "re-create it in the Management Console, Advanced Settings, as {}",
+            advanced_equivalent(&at.place, at.leaf_name)
+        ));
+        let reason =
+            format!("{v} reads TLS settings from Advanced Settings in the Management Console, not from the registry");
+        return Some((ineffective(reason, fix, false), r.sources.clone()));
+    }
+    let other = at.hive.map(|h| &k.hives[h]).filter(|h| own_hive.is_some_and(|own| own.root != h.root));
+    if let (Some(h), Some(own)) = (other, own_hive) {
+        let layout = Layout::of(k, array, version);
+        let reason = format!(
+            "this value is under the {} hive ({}); {v} reads HKEY_LOCAL_MACHINE\\SOFTWARE\\{}",
+            h.generation, h.root, own.root
+        );
+        let fix = Fix::new(format!(
+            "move it to the same key under HKEY_LOCAL_MACHINE\\SOFTWARE\\{}{} on the Array Manager, or delete it",
+            layout.wow(),
+            own.root
+        ))
+        .naming(own, layout);
+        return Some((ineffective(reason, fix, false), own.sources.clone()));
+    }
+    if at.store == Store::Advanced && r.store == Store::Registry {
+        let first = k.rows.iter().find(|row| row.store == Store::Advanced)?;
+        let reason = format!(
+            "Advanced Settings exist from {} on; {v} reads registry values on the Array Manager",
+            crate::version::release_line(&first.from)
+        );
+        let fix = Fix::new("set the registry value on the Array Manager instead (see `seglint rules SEG402`)");
+        return Some((ineffective(reason, fix, false), first.sources.clone()));
+    }
+    None
+}
+
+/// SEG402 because the version's way of changing protocols ignores this switch, or the setting
+/// does not exist in this version (ForceTLSv1 from 7.3.0, EnableDANE before 10.1.0).
+fn ignored_by_version(k: &Knowledge, version: &Version, leaf: Leaf) -> Option<(Class, Vec<String>)> {
+    let r = k.row_for(version).row;
+    let n = &k.names;
+    let upgrade = r.upgrade_for_control.as_ref().map_or_else(|| "a later version".into(), |v| format!("{v} or later"));
+    let by_row = |reason: String, fix: String| Some((ineffective(reason, Fix::new(fix), true), vec![]));
+    match (leaf, r.protocol_control) {
+        (Leaf::Switch(_), ProtocolControl::None) => by_row(
+            format!("{} ignores every protocol setting: its protocols cannot be changed", r.label),
+            format!(
+                "upgrade to {upgrade}, where the setting takes effect; until then remove it so the export says what is in force"
+            ),
+        ),
+        (Leaf::Switch(_), ProtocolControl::ForceTlsv1) => by_row(
+            format!("{} has no per-protocol switches; only {} = 1 changes sending", r.label, n.force_tlsv1),
+            format!(
+                "remove it; to send with TLSv1.0 alone set {} = 1 under the Sender key, or upgrade to {upgrade}",
+                n.force_tlsv1
+            ),
+        ),
+        (Leaf::Force, control) if control != ProtocolControl::ForceTlsv1 => {
+            let since =
+                k.rows.iter().find(|row| row.protocol_control == ProtocolControl::Switches).map(|row| row.from.clone());
+            by_row(
+                format!(
+                    "{} has no effect from {} on; the {}<protocol> switches replace it",
+                    n.force_tlsv1,
+                    since.map_or_else(|| "this version".into(), |v| v.to_string()),
+                    n.protocol_switch_prefix
+                ),
+                format!(
+                    "remove it; set {0}SSLv2 = 0, {0}SSLv3 = 0 and the other switches for sending instead",
+                    n.protocol_switch_prefix
+                ),
+            )
+        }
+        (Leaf::Dane, _) if !k.holds("dane", version) => {
+            let fact = k.fact("dane");
+            let since = fact.since().map_or_else(|| "a later version".into(), |v| v.to_string());
+            let v = crate::version::without_build(version);
+            let reason = format!(
+                "DANE validation exists from {since} on (the Advanced Setting Sender.{}); {v} has none",
+                n.enable_dane
+            );
+            let fix = format!(
+                "remove it; to validate DANE, upgrade to {since} or later and set Sender.{} = True in Advanced Settings",
+                n.enable_dane
+            );
+            Some((ineffective(reason, Fix::new(fix), false), fact.sources.clone()))
+        }
+        _ => None,
+    }
+}
+
+/// SEG403: a TLS-like name this place or store does not read, with the name it may have meant.
+fn unknown(k: &Knowledge, array: &Array, s: &Setting, at: &Located<'_>, leaf: Leaf) -> Class {
+    let n = &k.names;
+    let reason = match (leaf, &at.place) {
+        (Leaf::CipherList, _) => format!("{} is read only for sending (array-wide, Sender)", n.cipher_list),
+        (Leaf::Force, _) => format!("{} is read only as a registry value under the Sender key", n.force_tlsv1),
+        (Leaf::Dane, _) => {
+            format!("{} is read only for sending, array-wide, as Sender.{}", n.enable_dane, n.enable_dane)
+        }
+        (_, Place::Other) if at.store == Store::Advanced => {
+            "TLS settings are named Receiver.<name>, Sender.<name> or Servers.<server>.<name>".to_string()
+        }
+        _ => "seglint knows no TLS setting of this name".to_string(),
     };
-    let registry_elsewhere = store == Store::Registry && (hive.is_none() || place == Place::Other);
+    let suggestion = match leaf {
+        Leaf::Dane => Some(format!("Sender.{}", n.enable_dane)),
+        _ => {
+            let cands = candidates(k, array, &at.place, at.store);
+            let written = if at.store == Store::Advanced { s.name.as_str() } else { at.leaf_name };
+            suggest(written, cands.iter().map(String::as_str))
+        }
+    };
+    Class::Unknown { suggestion, reason }
+}
+
+fn classify(k: &Knowledge, array: &Array, version: &Version, index: usize, s: &Setting) -> Classified {
+    let at = locate(k, s);
+    let leaf = leaf_kind(k, at.leaf_name);
+    let mut c = unclassified(k, array, index, &at, leaf.kind());
+    let registry_elsewhere = at.store == Store::Registry && (at.hive.is_none() || at.place == Place::Other);
     if leaf == Leaf::NotTls || registry_elsewhere {
         return c;
     }
-    let r = row.row;
+    let r = k.row_for(version).row;
     // On a row whose protocol mechanism no article states (11.x), what a switch does is assumed.
     if matches!(leaf, Leaf::Switch(_)) && r.control_confidence == Confidence::Inferred {
         c.confidence = Confidence::Inferred;
         c.caveat =
             Some(r.assumed.clone().unwrap_or_else(|| format!("no article states how {} changes protocols", r.label)));
-        c.sources.extend(r.sources.iter().filter(|s| !c.sources.contains(s)).cloned().collect::<Vec<_>>());
+        add_sources(&mut c.sources, &r.sources);
     }
-    let layout = crate::remedy::Layout::of(k, array, version);
-    let v = crate::version::without_build(version);
-    let own_hive = k.hive_for(version);
-    let other_hive = hive.map(|h| &k.hives[h]).filter(|h| own_hive.is_some_and(|own| own.root != h.root));
-    let ineffective = |reason: String, fix: String, by_row: bool| Class::Ineffective { reason, fix, by_row };
-    // The articles that say where this version reads its settings.
-    let store_sources: Vec<String> = if store == Store::Registry && r.store == Store::Advanced {
-        r.sources.clone()
-    } else if let Some(own) = own_hive.filter(|_| other_hive.is_some()) {
-        own.sources.clone()
-    } else if store == Store::Advanced && r.store == Store::Registry {
-        k.rows.iter().find(|row| row.store == Store::Advanced).map(|row| row.sources.clone()).unwrap_or_default()
-    } else {
-        vec![]
-    };
-    c.class = if store == Store::Registry && r.store == Store::Advanced {
-        ineffective(
-            format!("{v} reads TLS settings from Advanced Settings in the Management Console, not from the registry"),
-            format!(
-                "re-create it in the Management Console, Advanced Settings, as {}",
-                advanced_equivalent(&place, leaf_name)
-            ),
-            false,
-        )
-    } else if let (Some(h), Some(own)) = (other_hive, own_hive) {
-        ineffective(
-            format!(
-                "this value is under the {} hive ({}); {v} reads HKEY_LOCAL_MACHINE\\SOFTWARE\\{}",
-                h.generation, h.root, own.root
-            ),
-            format!(
-                "move it to the same key under HKEY_LOCAL_MACHINE\\SOFTWARE\\{}{} on the Array Manager, or delete it",
-                layout.wow(),
-                own.root
-            ),
-            false,
-        )
-    } else if store == Store::Advanced && r.store == Store::Registry {
-        ineffective(
-            format!("Advanced Settings exist from 10.0 on; {v} reads registry values on the Array Manager"),
-            "set the registry value on the Array Manager instead (see `seglint rules SEG402`)".to_string(),
-            false,
-        )
-    } else {
-        Class::NotTls
-    };
-    if c.class != Class::NotTls {
-        c.sources.extend(store_sources.into_iter().filter(|s| !c.sources.contains(s)).collect::<Vec<_>>());
+    if let Some((class, sources)) = misplaced(k, array, version, &at).or_else(|| ignored_by_version(k, version, leaf)) {
+        c.class = class;
+        add_sources(&mut c.sources, &sources);
         return c;
     }
-    c.class = match (leaf, r.protocol_control) {
-        (Leaf::Switch(_), ProtocolControl::None) => ineffective(format!("{} ignores every protocol setting: its protocols cannot be changed", r.label), "upgrade to 10.0.1 or later, where the setting takes effect; until then remove it so the export says what is in force".to_string(), true),
-        (Leaf::Switch(_), ProtocolControl::ForceTlsv1) => ineffective(format!("{} has no per-protocol switches; only {} = 1 changes sending", r.label, k.names.force_tlsv1), format!("remove it; to send with TLSv1.0 alone set {} = 1 under the Sender key, or upgrade to 7.3.5 or later", k.names.force_tlsv1), true),
-        (Leaf::Force, control) if control != ProtocolControl::ForceTlsv1 => ineffective(format!("{} has no effect from 7.3.0 on; the {}<protocol> switches replace it", k.names.force_tlsv1, k.names.protocol_switch_prefix), format!("remove it; set {0}SSLv2 = 0, {0}SSLv3 = 0 and the other switches for sending instead", k.names.protocol_switch_prefix), true),
-        _ => Class::NotTls,
-    };
-    if c.class != Class::NotTls {
-        return c;
-    }
-    let dane = k.fact("dane");
-    if leaf == Leaf::Dane && !dane.applies.matches(&v) {
-        c.class = ineffective(
-            format!(
-                "DANE validation exists from 10.1.0 on (the Advanced Setting {}.{}); {v} has none",
-                "Sender", k.names.enable_dane
-            ),
-            format!(
-                "remove it; to validate DANE, upgrade to 10.1.0 or later and set Sender.{} = True in Advanced Settings",
-                k.names.enable_dane
-            ),
-            false,
-        );
-        c.sources = dane.sources.clone();
-        return c;
-    }
-    if let Place::ServerInbound(name) = &place {
-        if c.server.is_none() {
-            c.class = Class::UnknownServer {
-                written: name.clone(),
-                suggestion: closest(name, array.servers.iter().map(|s| s.name.as_str())),
-            };
-            return c;
-        }
-    }
-    if !valid_in(leaf, &place, store) {
-        let reason = match (leaf, &place) {
-            (Leaf::CipherList, _) => format!("{} is read only for sending (array-wide, Sender)", k.names.cipher_list),
-            (Leaf::Force, _) => {
-                format!("{} is read only as a registry value under the Sender key", k.names.force_tlsv1)
-            }
-            (Leaf::Dane, _) => {
-                format!(
-                    "{} is read only for sending, array-wide, as Sender.{}",
-                    k.names.enable_dane, k.names.enable_dane
-                )
-            }
-            (_, Place::Other) if store == Store::Advanced => {
-                "TLS settings are named Receiver.<name>, Sender.<name> or Servers.<server>.<name>".to_string()
-            }
-            _ => "seglint knows no TLS setting of this name".to_string(),
-        };
-        let cands = candidates(k, array, &place, store);
-        let written = if store == Store::Advanced { s.name.as_str() } else { leaf_name };
-        let suggestion = match leaf {
-            Leaf::Dane => Some(format!("Sender.{}", k.names.enable_dane)),
-            _ => closest(written, cands.iter().map(String::as_str)),
-        };
-        c.class = Class::Unknown { suggestion, reason };
-        return c;
-    }
-    c.class = match check_value(leaf, &s.value, store) {
-        Err(expected) => Class::Invalid { expected },
-        Ok(Effect::Switch { protocol, .. }) if !r.switches.contains(&protocol) => Class::Unsupported(protocol),
-        Ok(effect) => Class::Effective(effect),
+    c.class = match &at.place {
+        Place::ServerInbound(name) if c.server.is_none() => Class::UnknownServer {
+            written: name.clone(),
+            suggestion: suggest(name, array.servers.iter().map(|s| s.name.as_str())),
+        },
+        place if !valid_in(leaf, place, at.store) => unknown(k, array, s, &at, leaf),
+        _ => match check_value(leaf, &s.value, at.store) {
+            Err(expected) => Class::Invalid { expected },
+            Ok(Effect::Switch { protocol, .. }) if !r.switches.contains(&protocol) => Class::Unsupported(protocol),
+            Ok(effect) => Class::Effective(effect),
+        },
     };
     c
+}
+
+fn add_sources(to: &mut Vec<String>, more: &[String]) {
+    for s in more {
+        if !to.contains(s) {
+            to.push(s.clone());
+        }
+    }
 }
 
 /// The Advanced Settings name that would carry a registry value's meaning.
@@ -590,7 +631,7 @@ pub fn identify<'s>(k: &Knowledge, s: &'s Setting) -> (Place, &'s str, Option<Se
 /// Classifies every setting of `array` for `version`.
 pub fn classify_all<'k>(k: &'k Knowledge, array: &Array, version: &Version) -> (RowMatch<'k>, Vec<Classified>) {
     let row = k.row_for(version);
-    let classified = array.settings.iter().enumerate().map(|(i, s)| classify(k, array, version, &row, i, s)).collect();
+    let classified = array.settings.iter().enumerate().map(|(i, s)| classify(k, array, version, i, s)).collect();
     (row, classified)
 }
 

@@ -2,10 +2,65 @@
 //! on the Array Manager (7.3 – 9.x), an Advanced Settings line (10.0.1+), or the honest answer
 //! that the version cannot do it. Used by findings' help and by migration reports.
 
-use crate::finding::Direction;
-use crate::knowledge::{Knowledge, ProtocolControl, Store};
-use crate::tls::Protocol;
+use crate::knowledge::{Hive, Knowledge, ProtocolControl, Store};
+use crate::vocab::{Confidence, Direction, Protocol};
 use semver::Version;
+
+/// A fix in words, with what it assumes: the notes and articles of any inferred place it names
+/// (the 7.x registry hive). Findings take all three; nothing reads the text back.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Fix {
+    pub text: String,
+    pub notes: Vec<String>,
+    pub sources: Vec<String>,
+}
+
+impl Fix {
+    pub fn new(text: impl Into<String>) -> Fix {
+        Fix { text: text.into(), ..Fix::default() }
+    }
+
+    /// Both fixes, the texts joined with "; ", notes and sources once each.
+    pub fn and(mut self, other: Fix) -> Fix {
+        self.text = match (self.text.is_empty(), other.text.is_empty()) {
+            (true, _) => other.text,
+            (false, true) => self.text,
+            (false, false) => format!("{}; {}", self.text, other.text),
+        };
+        self.assumes(other.notes, other.sources)
+    }
+
+    fn assumes(mut self, notes: Vec<String>, sources: Vec<String>) -> Fix {
+        for n in notes {
+            if !self.notes.contains(&n) {
+                self.notes.push(n);
+            }
+        }
+        for s in sources {
+            if !self.sources.contains(&s) {
+                self.sources.push(s);
+            }
+        }
+        self
+    }
+
+    /// Marks that the text names `hive`'s path: an inferred hive says so, with its articles.
+    pub fn naming(self, hive: &Hive, layout: Layout) -> Fix {
+        if hive.confidence != Confidence::Inferred {
+            return self;
+        }
+        let how = if layout.wow6432 {
+            "Wow6432Node follows this array's own .reg files"
+        } else {
+            "on 64-bit Windows it may sit under SOFTWARE\\Wow6432Node"
+        };
+        let note = format!(
+            "inferred: the {} registry path HKEY_LOCAL_MACHINE\\SOFTWARE\\{} is assumed from the layout of the sister product ({how})",
+            hive.generation, hive.root
+        );
+        self.assumes(vec![note], hive.sources.clone())
+    }
+}
 
 /// How the array's own registry exports write key paths: whether `Wow6432Node\` follows
 /// `SOFTWARE\` (32-bit services on 64-bit Windows). Fixes follow the array's own layout.
@@ -59,157 +114,171 @@ impl SettingLine {
     }
 }
 
-/// The registry key of a place, for a registry version.
-pub fn registry_key(
-    k: &Knowledge,
-    version: &Version,
-    layout: Layout,
-    direction: Direction,
-    server: Option<&str>,
-) -> Option<String> {
-    let hive = k.hive_for(version)?;
-    let base = format!("HKEY_LOCAL_MACHINE\\SOFTWARE\\{}{}", layout.wow(), hive.root);
-    Some(match (direction, server) {
-        (Direction::Outbound, _) => format!("{base}\\Default\\Sender"),
-        (Direction::Inbound, Some(s)) => format!("{base}\\Servers\\{s}\\Receiver"),
-        (Direction::Inbound, None) => format!("{base}\\Default\\Receiver"),
-    })
+/// A place a setting applies to: a direction, and for receiving optionally one server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct At<'a> {
+    pub direction: Direction,
+    pub server: Option<&'a str>,
 }
 
-/// The switch that allows (1) or forbids (0) `protocol` at a place, where the version has one.
-pub fn switch_line(
-    k: &Knowledge,
-    version: &Version,
-    layout: Layout,
-    direction: Direction,
-    server: Option<&str>,
-    protocol: Protocol,
-    on: bool,
-) -> Option<SettingLine> {
-    let row = k.row_for(version).row;
-    if row.protocol_control != ProtocolControl::Switches || !row.switches.contains(&protocol) {
-        return None;
-    }
-    let leaf = format!("{}{}", k.names.protocol_switch_prefix, protocol.switch_suffix());
-    let value = u32::from(on);
-    Some(match row.store {
-        Store::Registry => {
-            SettingLine { key: Some(registry_key(k, version, layout, direction, server)?), name: leaf, value }
-        }
-        Store::Advanced => {
-            let name = match (direction, server) {
-                (Direction::Outbound, _) => format!("Sender.{leaf}"),
-                (Direction::Inbound, Some(s)) => format!("Servers.{s}.{leaf}"),
-                (Direction::Inbound, None) => format!("Receiver.{leaf}"),
-            };
-            SettingLine { key: None, name, value }
-        }
-    })
-}
+impl At<'_> {
+    pub const SENDING: At<'static> = At { direction: Direction::Outbound, server: None };
+    pub const RECEIVING: At<'static> = At { direction: Direction::Inbound, server: None };
 
-fn service(direction: Direction) -> &'static str {
-    match direction {
-        Direction::Inbound => "Receiver",
-        Direction::Outbound => "Sender",
+    fn service(self) -> &'static str {
+        match self.direction {
+            Direction::Inbound => "Receiver",
+            Direction::Outbound => "Sender",
+        }
     }
 }
 
-/// What to do so that `protocols` are allowed (`on`) or not at a place, in words.
-pub fn protocol_fix(
-    k: &Knowledge,
-    version: &Version,
-    layout: Layout,
-    direction: Direction,
-    server: Option<&str>,
-    protocols: &[Protocol],
-    on: bool,
-) -> String {
-    let row = k.row_for(version).row;
-    let verb = if on { "allow" } else { "stop" };
-    let names = protocols.iter().map(|p| p.name()).collect::<Vec<_>>().join(" and ");
-    match row.protocol_control {
-        ProtocolControl::None => format!(
-            "{} cannot change protocols (every protocol setting is ignored): upgrade to 10.0.1 or later, then {}",
-            row.label,
-            advanced_lines(k, direction, server, protocols, on)
-        ),
-        ProtocolControl::ForceTlsv1 => match direction {
-            Direction::Outbound if !on && !protocols.contains(&Protocol::Tls10) => format!(
-                "set {} = 1 (DWORD) under {} on the Array Manager so that sending uses TLSv1.0 alone, then commit configuration and restart the Sender service on each processing server; or upgrade to 7.3.5 or later",
-                k.names.force_tlsv1,
-                registry_key(k, version, layout, Direction::Outbound, None).unwrap_or_else(|| "the Sender key".into())
-            ),
-            _ => format!(
-                "{} cannot {verb} {names} when {}: upgrade to 7.3.5 or later, where each protocol has its own switch",
-                row.label,
-                if direction == Direction::Inbound { "receiving" } else { "sending" }
-            ),
-        },
-        ProtocolControl::Switches => {
-            let here = grouped(k, version, layout, direction, server, protocols, on);
-            if here.is_empty() {
-                return format!("{} has no switch for {names}", row.label);
+/// Fixes for one version of the product, in that version's own form, following the registry
+/// layout the array's own files show.
+#[derive(Debug, Clone, Copy)]
+pub struct Remedy<'k> {
+    pub k: &'k Knowledge,
+    pub version: &'k Version,
+    pub layout: Layout,
+}
+
+impl<'k> Remedy<'k> {
+    pub fn new(k: &'k Knowledge, version: &'k Version, layout: Layout) -> Remedy<'k> {
+        Remedy { k, version, layout }
+    }
+
+    /// The registry key of a place and the hive it is under, for a registry version.
+    pub fn registry_key(&self, at: At<'_>) -> Option<(String, &'k Hive)> {
+        let hive = self.k.hive_for(self.version)?;
+        let base = format!("HKEY_LOCAL_MACHINE\\SOFTWARE\\{}{}", self.layout.wow(), hive.root);
+        let key = match at {
+            At { direction: Direction::Outbound, .. } => format!("{base}\\Default\\Sender"),
+            At { server: Some(s), .. } => format!("{base}\\Servers\\{s}\\Receiver"),
+            At { server: None, .. } => format!("{base}\\Default\\Receiver"),
+        };
+        Some((key, hive))
+    }
+
+    /// The switch that allows (1) or forbids (0) `protocol` at a place, where the version has one.
+    pub fn switch_line(&self, at: At<'_>, protocol: Protocol, on: bool) -> Option<SettingLine> {
+        let row = self.k.row_for(self.version).row;
+        if row.protocol_control != ProtocolControl::Switches || !row.switches.contains(&protocol) {
+            return None;
+        }
+        let leaf = format!("{}{}", self.k.names.protocol_switch_prefix, protocol.switch_suffix());
+        let value = u32::from(on);
+        Some(match row.store {
+            Store::Registry => SettingLine { key: Some(self.registry_key(at)?.0), name: leaf, value },
+            Store::Advanced => {
+                let name = match at {
+                    At { direction: Direction::Outbound, .. } => format!("Sender.{leaf}"),
+                    At { server: Some(s), .. } => format!("Servers.{s}.{leaf}"),
+                    At { server: None, .. } => format!("Receiver.{leaf}"),
+                };
+                SettingLine { key: None, name, value }
             }
-            let wider = match (direction, server) {
-                (Direction::Inbound, Some(_)) => {
-                    format!(" (or, for every server: {})", grouped(k, version, layout, direction, None, protocols, on))
+        })
+    }
+
+    /// What to do so that `protocols` are allowed (`on`) or not at a place.
+    pub fn protocol_fix(&self, at: At<'_>, protocols: &[Protocol], on: bool) -> Fix {
+        let row = self.k.row_for(self.version).row;
+        let names = protocols.iter().map(|p| p.name()).collect::<Vec<_>>().join(" and ");
+        let upgrade =
+            row.upgrade_for_control.as_ref().map_or_else(|| "a later version".to_string(), |v| format!("{v} or later"));
+        match row.protocol_control {
+            ProtocolControl::None => {
+                let then = self.upgraded().map(|r| r.grouped(at, protocols, on).text).unwrap_or_default();
+                Fix::new(format!(
+                    "{} cannot change protocols (every protocol setting is ignored): upgrade to {upgrade}, then {then}",
+                    row.label
+                ))
+            }
+            ProtocolControl::ForceTlsv1 => match self.registry_key(At::SENDING) {
+                Some((key, hive)) if at.direction == Direction::Outbound && !on && !protocols.contains(&Protocol::Tls10) => {
+                    Fix::new(format!(
+                        "set {} = 1 (DWORD) under {key} on the Array Manager so that sending uses TLSv1.0 alone, then commit configuration and restart the Sender service on each processing server; or upgrade to {upgrade}",
+                        self.k.names.force_tlsv1
+                    ))
+                    .naming(hive, self.layout)
                 }
-                _ => String::new(),
-            };
-            let place = match row.store {
-                Store::Registry => "on the Array Manager",
-                Store::Advanced => "in the Management Console, Advanced Settings,",
-            };
-            format!(
-                "{place} {here}{wider}; then commit configuration and restart the {} service on each processing server",
-                service(direction)
-            )
+                _ => {
+                    let verb = if on { "allow" } else { "stop" };
+                    let when = if at.direction == Direction::Inbound { "receiving" } else { "sending" };
+                    Fix::new(format!(
+                        "{} cannot {verb} {names} when {when}: upgrade to {upgrade}, where each protocol has its own switch",
+                        row.label
+                    ))
+                }
+            },
+            ProtocolControl::Switches => self.switches_fix(at, protocols, on),
         }
     }
-}
 
-/// "under KEY set A = 0 and B = 0 (DWORD)" or "set X.A = 0 and X.B = 0 (Integer)".
-fn grouped(
-    k: &Knowledge,
-    version: &Version,
-    layout: Layout,
-    direction: Direction,
-    server: Option<&str>,
-    protocols: &[Protocol],
-    on: bool,
-) -> String {
-    let lines: Vec<SettingLine> =
-        protocols.iter().filter_map(|&p| switch_line(k, version, layout, direction, server, p, on)).collect();
-    let Some(first) = lines.first() else { return String::new() };
-    let sets = lines.iter().map(|l| format!("{} = {}", l.name, l.value)).collect::<Vec<_>>().join(" and ");
-    match &first.key {
-        Some(key) => format!("under {key} set {sets} (DWORD)"),
-        None => format!("set {sets} (Integer)"),
+    fn switches_fix(&self, at: At<'_>, protocols: &[Protocol], on: bool) -> Fix {
+        let row = self.k.row_for(self.version).row;
+        let here = self.grouped(at, protocols, on);
+        if here.text.is_empty() {
+            let names = protocols.iter().map(|p| p.name()).collect::<Vec<_>>().join(" and ");
+            return Fix::new(format!("{} has no switch for {names}", row.label));
+        }
+        let wider = match at {
+            At { direction: Direction::Inbound, server: Some(_) } => Some(self.grouped(At::RECEIVING, protocols, on)),
+            _ => None,
+        };
+        let place = match row.store {
+            Store::Registry => "on the Array Manager",
+            Store::Advanced => "in the Management Console, Advanced Settings,",
+        };
+        let wider_text = wider.as_ref().map(|w| format!(" (or, for every server: {})", w.text)).unwrap_or_default();
+        let text = format!(
+            "{place} {}{wider_text}; then commit configuration and restart the {} service on each processing server",
+            here.text,
+            at.service()
+        );
+        let fix = Fix { text, ..here };
+        match wider {
+            Some(w) => fix.and(Fix { text: String::new(), ..w }),
+            None => fix,
+        }
     }
-}
 
-fn advanced_lines(
-    k: &Knowledge,
-    direction: Direction,
-    server: Option<&str>,
-    protocols: &[Protocol],
-    on: bool,
-) -> String {
-    grouped(k, &Version::new(10, 0, 1), Layout::default(), direction, server, protocols, on)
-}
+    /// The remedy of the first version that can change protocols, for a row that cannot.
+    fn upgraded(&self) -> Option<Remedy<'k>> {
+        let to = self.k.row_for(self.version).row.upgrade_for_control.as_ref()?;
+        let row = self.k.row_for(to).row;
+        Some(Remedy { k: self.k, version: &row.from, layout: Layout::default() })
+    }
 
-/// Where the minimum cipher strength is set, in the console's words.
-pub fn cipher_floor_place(direction: Direction, server: Option<&str>, version: &Version) -> String {
-    let console = if version.major >= 10 { "the Management Console" } else { "the Configurator" };
-    match (direction, server) {
-        (Direction::Outbound, _) => format!(
-            "in {console}: SEG Properties → Sender → Outbound Security (TLS), minimum cipher strength (array-wide)"
-        ),
-        (Direction::Inbound, Some(s)) => format!(
-            "in {console}: Mail Servers → {s} → Server Properties → Inbound Security (TLS), minimum cipher strength"
-        ),
-        (Direction::Inbound, None) => {
-            format!("in {console}: Mail Servers → each server → Inbound Security (TLS), minimum cipher strength")
+    /// "under KEY set A = 0 and B = 0 (DWORD)" or "set X.A = 0 and X.B = 0 (Integer)".
+    fn grouped(&self, at: At<'_>, protocols: &[Protocol], on: bool) -> Fix {
+        let lines: Vec<SettingLine> = protocols.iter().filter_map(|&p| self.switch_line(at, p, on)).collect();
+        let Some(first) = lines.first() else { return Fix::default() };
+        let sets = lines.iter().map(|l| format!("{} = {}", l.name, l.value)).collect::<Vec<_>>().join(" and ");
+        match (&first.key, self.registry_key(at)) {
+            (Some(key), Some((_, hive))) => {
+                Fix::new(format!("under {key} set {sets} (DWORD)")).naming(hive, self.layout)
+            }
+            _ => Fix::new(format!("set {sets} (Integer)")),
+        }
+    }
+
+    /// Where the minimum cipher strength is set, in the console's words.
+    pub fn cipher_floor_place(&self, at: At<'_>) -> String {
+        let console = match self.k.row_for(self.version).row.store {
+            Store::Advanced => "the Management Console",
+            Store::Registry => "the Configurator",
+        };
+        match at {
+            At { direction: Direction::Outbound, .. } => format!(
+                "in {console}: SEG Properties → Sender → Outbound Security (TLS), minimum cipher strength (array-wide)"
+            ),
+            At { server: Some(s), .. } => format!(
+                "in {console}: Mail Servers → {s} → Server Properties → Inbound Security (TLS), minimum cipher strength"
+            ),
+            At { server: None, .. } => {
+                format!("in {console}: Mail Servers → each server → Inbound Security (TLS), minimum cipher strength")
+            }
         }
     }
 }

@@ -41,6 +41,11 @@ pub fn parse(text: &str) -> Result<Version, String> {
     Ok(version)
 }
 
+/// How the vendor names a release line: `10.0` for 10.0.0, `7.3.5` otherwise.
+pub fn release_line(v: &Version) -> String {
+    if v.patch == 0 { format!("{}.{}", v.major, v.minor) } else { without_build(v).to_string() }
+}
+
 /// The version that decides which row and facts apply: the build part never does.
 pub fn without_build(v: &Version) -> Version {
     Version::new(v.major, v.minor, v.patch)

@@ -6,7 +6,7 @@ use common::*;
 
 #[test]
 fn every_rule_fires_on_its_failing_fixture_and_not_on_its_passing_one() {
-    for (code, _) in seglint::lint::RULES {
+    for code in seglint::registry::Rule::ALL.iter().map(|r| r.code()) {
         let (_, fail) = check_json(&format!("testdata/rules/{code}-fail.xml"), &[]);
         assert!(
             codes(&fail).contains(&code.to_string()),

@@ -30,7 +30,7 @@ fn sarif_is_valid_against_the_official_schema() {
         let run0 = &sarif["runs"][0];
         let failed = target.contains("malformed");
         assert_eq!(run0["invocations"][0]["executionSuccessful"], !failed, "{target}");
-        assert_eq!(run0["tool"]["driver"]["rules"].as_array().unwrap().len(), seglint::lint::RULES.len());
+        assert_eq!(run0["tool"]["driver"]["rules"].as_array().unwrap().len(), seglint::registry::Rule::ALL.len());
         for r in run0["results"].as_array().unwrap() {
             let region = &r["locations"][0]["physicalLocation"]["region"];
             assert!(region["startLine"].as_u64().unwrap() >= 1, "every result has a line: {r}");
@@ -88,7 +88,7 @@ fn junit_has_one_case_per_rule_per_array() {
             _ => {}
         }
     }
-    assert_eq!(cases, 2 * seglint::lint::RULES.len());
+    assert_eq!(cases, 2 * seglint::registry::Rule::ALL.len());
     assert!(failures >= 1);
     assert!(out.contains("SEG102 sslv3-enabled"));
 }
@@ -337,11 +337,23 @@ fn diff_does_not_resolve_an_exposure_that_is_still_there() {
     assert_eq!((&introduced[0]["code"], &introduced[0]["server"]), (&"SEG103".into(), &"S1".into()));
     assert!(introduced[0]["was"].as_str().unwrap().starts_with("TLSv1.1 is allowed"));
     assert_eq!(exit, 1);
-    // The other way round, the finding is resolved in part: it says what remains.
     let (_, out, _) = run(&["diff", bs, hs]);
     assert!(out.contains("findings resolved: 0"), "{out}");
+    // The other way round, the finding narrows (TLSv1.1 stays): not resolved, and it says what remains.
+    let (exit, out, _) = run(&["diff", "--format", "json", "--fail-on", "warning", hs, bs]);
+    let d: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(d["resolved"].as_array().unwrap().is_empty() && d["introduced"].as_array().unwrap().is_empty(), "{d}");
+    let narrowed = d["narrowed"].as_array().unwrap();
+    assert_eq!(narrowed.len(), 1);
+    assert!(narrowed[0]["now"].as_str().unwrap().starts_with("TLSv1.1 is allowed"));
+    assert_eq!(exit, 0, "narrowing introduces nothing");
     let (_, out, _) = run(&["diff", hs, bs]);
-    assert!(out.contains("findings resolved: 1") && out.contains("(now: TLSv1.1 is allowed"), "{out}");
+    assert!(
+        out.contains("findings resolved: 0")
+            && out.contains("findings narrowed: 1")
+            && out.contains("(now: TLSv1.1 is allowed"),
+        "{out}"
+    );
 }
 
 #[test]

@@ -59,7 +59,7 @@ fn the_whole_pipeline_never_panics_on_mutated_arrays() {
             seglint::input::ArraySpec { source: "fuzz".into(), path: dir.path().to_path_buf(), recursive: false };
         let opts = seglint::input::LoadOptions { seg_version: None, max_input_size: 1 << 20 };
         let report = seglint::report::CheckReport {
-            arrays: vec![seglint::app::check_array(&k, &spec, &opts, now)],
+            arrays: vec![seglint::commands::check_array(&k, &spec, &opts, now)],
             baseline: None,
         };
         let style = seglint::report::human::Style { color: false, width: 80, quiet: false, verbose: true };
@@ -81,7 +81,7 @@ fn the_whole_pipeline_never_panics_on_mutated_arrays() {
                         goal: seglint::migrate::Goal::Recommended,
                     },
                 );
-                let _ = seglint::report::migration::human(std::slice::from_ref(&plan));
+                let _ = seglint::report::migration::human(std::slice::from_ref(&plan), Default::default());
             }
         }
     }

@@ -253,9 +253,16 @@ fn crossing_10_1_0_names_dane_in_the_targets_form() {
         r#"tlsEnabled="false" minimumCipherStrength="Medium" offerClientCertificate"#,
         "off.xml",
     );
+    // Regression: with outbound TLS off, the report said both that DANE "takes effect" and
+    // that outbound TLS must be enabled first.
     let (_, r) = migrate(path.to_str().unwrap(), &["--from", "10.0.1", "--to", "10.2.0"]);
     let kinds: Vec<&str> = item(&r, "10.1.0").iter().map(|i| i["kind"].as_str().unwrap()).collect();
-    assert!(kinds.contains(&"risk") && kinds.contains(&"behaviour-change"), "{kinds:?}");
+    assert!(kinds.contains(&"risk") && !kinds.contains(&"behaviour-change"), "{kinds:?}");
+    assert!(item(&r, "10.1.0").iter().any(|i| i["message"].as_str().unwrap().contains("SEG310")));
+    // With outbound TLS on, the setting the export carries takes effect.
+    let (_, r) = migrate("testdata/rules/SEG310-pass.xml", &["--from", "10.0.1", "--to", "10.2.0"]);
+    let kinds: Vec<&str> = item(&r, "10.1.0").iter().map(|i| i["kind"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"behaviour-change") && !kinds.contains(&"risk"), "{kinds:?}");
     // Downgrading below 10.1.0 with DANE on drops it.
     let (_, r) = migrate("testdata/rules/SEG310-pass.xml", &["--to", "10.0.1"]);
     let dropped = item(&r, "10.1.0");

@@ -226,7 +226,7 @@ fn a_client_certificate_request_and_its_ca_names_are_seen() {
 #[test]
 fn a_peer_that_requires_a_client_certificate_still_shows_what_it_agreed_to() {
     // With TLSv1.2 the refusal ends the handshake itself; with TLSv1.3 it comes after it.
-    for (versions, protocol) in [(ONLY12, seglint::tls::Protocol::Tls12), (BOTH, seglint::tls::Protocol::Tls13)] {
+    for (versions, protocol) in [(ONLY12, seglint::vocab::Protocol::Tls12), (BOTH, seglint::vocab::Protocol::Tls13)] {
         let peer = Peer { behaviour: Behaviour::RequireClientCert, versions, client_auth: true };
         let r = probe(&target(serve(peer)), &Options { legacy: false, ..options(3000) });
         assert_eq!(r.tls.as_ref().map(|t| t.protocol), Some(protocol));
@@ -237,7 +237,7 @@ fn a_peer_that_requires_a_client_certificate_still_shows_what_it_agreed_to() {
         assert!(!r.unprobed(), "the peer was probed: exit 1 or 0, never 3");
         let facts = r.facts();
         assert_eq!(facts.client_certificate_requested, Some(true));
-        assert!(facts.accepts.contains(&(seglint::tls::Protocol::Tls12, Some(true))));
+        assert!(facts.accepts.contains(&(seglint::vocab::Protocol::Tls12, Some(true))));
     }
 }
 
@@ -246,7 +246,7 @@ fn no_client_certificate_request() {
     let r = probe(&target(serve(normal(BOTH, false))), &options(3000));
     assert!(!r.client_certificate.unwrap().requested);
     let tls = r.tls.unwrap();
-    assert_eq!(tls.protocol, seglint::tls::Protocol::Tls13);
+    assert_eq!(tls.protocol, seglint::vocab::Protocol::Tls13);
     assert_eq!(r.tls_versions["TLSv1.2"], Some(true), "a second handshake shows TLSv1.2 too");
     assert_eq!(r.starttls, Some(true));
     assert!(r.capabilities.contains(&"STARTTLS".to_string()));
@@ -285,17 +285,17 @@ fn an_ipv6_peer_is_probed_like_any_other() {
     let t = seglint::probe::parse_target(&format!("[::1]:{port}")).unwrap();
     let r = probe(&t, &Options { legacy: false, ..options(3000) });
     assert!(r.error.is_none(), "{:?}", r.error);
-    assert_eq!(r.tls.map(|t| t.protocol), Some(seglint::tls::Protocol::Tls13));
+    assert_eq!(r.tls.map(|t| t.protocol), Some(seglint::vocab::Protocol::Tls13));
     assert_eq!(r.target.host, "::1");
 }
 
 #[test]
 fn tls12_only_and_tls13_only_peers() {
     let r = probe(&target(serve(normal(ONLY12, false))), &options(3000));
-    assert_eq!(r.tls.unwrap().protocol, seglint::tls::Protocol::Tls12);
+    assert_eq!(r.tls.unwrap().protocol, seglint::vocab::Protocol::Tls12);
     assert_eq!((r.tls_versions["TLSv1.2"], r.tls_versions["TLSv1.3"]), (Some(true), Some(false)));
     let r = probe(&target(serve(normal(ONLY13, false))), &options(3000));
-    assert_eq!(r.tls.unwrap().protocol, seglint::tls::Protocol::Tls13);
+    assert_eq!(r.tls.unwrap().protocol, seglint::vocab::Protocol::Tls13);
     assert_eq!((r.tls_versions["TLSv1.2"], r.tls_versions["TLSv1.3"]), (Some(false), Some(true)));
 }
 

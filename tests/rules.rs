@@ -7,9 +7,9 @@ use common::*;
 #[test]
 fn every_rule_is_documented() {
     let k = seglint::knowledge::Knowledge::embedded().unwrap();
-    for (code, name) in seglint::lint::RULES {
-        let doc = k.rule(code).unwrap_or_else(|| panic!("{code} has no documentation"));
-        assert_eq!(doc.name, *name);
+    for &rule in seglint::registry::Rule::ALL {
+        let (code, doc) = (rule.code(), k.doc(rule));
+        assert_eq!(doc.name, rule.name());
         for (field, text) in [
             ("what", &doc.what),
             ("why", &doc.why),
@@ -86,4 +86,64 @@ fn a_rules_directory_can_correct_a_fact() {
     assert_eq!(f["evidence"], "default");
     assert!(f["location"].is_null());
     assert!(f["rules_data"]["file"].as_str().unwrap().ends_with("versions.toml"));
+}
+
+/// A documented example as the files of one array: one XML export, or `--- NAME` sections.
+fn example_files(example: &str) -> Vec<(String, String)> {
+    if !example.trim_start().starts_with("--- ") {
+        return vec![("export.xml".into(), example.to_string())];
+    }
+    let mut files: Vec<(String, String)> = Vec::new();
+    for line in example.lines() {
+        match line.strip_prefix("--- ") {
+            Some(name) => files.push((name.trim().to_string(), String::new())),
+            None => {
+                if let Some((_, text)) = files.last_mut() {
+                    text.push_str(line);
+                    text.push('\n');
+                }
+            }
+        }
+    }
+    files
+}
+
+#[test]
+fn every_documented_example_fires_its_own_rule() {
+    // Biome's way: the example a user reads in `seglint rules CODE` is real input for that rule.
+    let k = seglint::knowledge::Knowledge::embedded().unwrap();
+    for (rule, doc) in k.docs() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = example_files(&doc.example);
+        assert!(files.iter().any(|(name, _)| name == "export.xml"), "{rule}: the example has no export");
+        for (name, text) in &files {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        let (exit, json) = check_json(dir.path().to_str().unwrap(), &[]);
+        assert_ne!(exit, 3, "{rule}: the example is not valid input: {}", json["arrays"][0]["error"]);
+        assert!(
+            codes(&json).contains(&rule.code().to_string()),
+            "{rule}: its example does not fire it: {:?}",
+            codes(&json)
+        );
+    }
+}
+
+#[test]
+fn a_hypothetical_rule_needs_only_its_declaration_and_docs() {
+    // The registry is the one list: the catalog must document exactly its rules, so a rule
+    // declared without docs (or docs without a rule) fails to load, with a span.
+    let k = seglint::knowledge::Knowledge::embedded().unwrap();
+    assert_eq!(k.docs().count(), seglint::registry::Rule::ALL.len());
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = std::fs::read_to_string(root().join("rules/catalog.toml")).unwrap();
+    let extra = catalog.replacen("[[rule]]\ncode = \"SEG101\"", "[[rule]]\ncode = \"SEG199\"\nname = \"x\"\nseverity = \"error\"\nreported_per = \"array\"\nsummary = \"s\"\nwhat = \"w\"\nwhy = \"y\"\nexample = \"e\"\nfix = \"f\"\nsources = []\n\n[[rule]]\ncode = \"SEG101\"", 1);
+    std::fs::write(dir.path().join("catalog.toml"), extra).unwrap();
+    let out = seglint().args(["rules", "--rules"]).arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`SEG199` is not a rule seglint implements"));
+    let missing = catalog.replacen("code = \"SEG310\"", "code = \"SEG311\"", 1);
+    std::fs::write(dir.path().join("catalog.toml"), missing).unwrap();
+    let out = seglint().args(["rules", "--rules"]).arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
 }

@@ -3,7 +3,7 @@
 //! format's parser and merges everything into one `Array`.
 
 use super::{InputError, decode, reg, settings, xml};
-use crate::model::{Array, Comment, FileId, Loc, Setting, SettingOrigin, SettingValue};
+use crate::model::{Array, Comment, Covers, FileId, Loc, Setting, SettingOrigin, SettingValue};
 use crate::source::{SourceFile, Span};
 use semver::Version;
 use std::path::{Path, PathBuf};
@@ -192,9 +192,7 @@ fn under(key: &str, prefix: &str) -> bool {
 
 /// Applies a `.reg` file in order: values add, `-` deletes a value, `[-KEY]` deletes a key tree.
 fn merge_reg(array: &mut Array, file: FileId, parsed: reg::RegFile) {
-    for c in parsed.comments {
-        array.comments.push(Comment { text: c.text, loc: loc(file, c.span) });
-    }
+    merge_comments(array, file, parsed.comments);
     for key in parsed.keys {
         let is_reg = |s: &Setting| matches!(&s.origin, SettingOrigin::Registry { .. });
         if key.delete {
@@ -231,10 +229,15 @@ fn merge_reg(array: &mut Array, file: FileId, parsed: reg::RegFile) {
     }
 }
 
-fn merge_settings(array: &mut Array, file: FileId, parsed: settings::SettingsFile) {
-    for c in parsed.comments {
-        array.comments.push(Comment { text: c.text, loc: loc(file, c.span) });
+fn merge_comments(array: &mut Array, file: FileId, comments: Vec<reg::Comment>) {
+    for c in comments {
+        let covers = c.covers.map_or(Covers::Nothing, |span| Covers::Bytes(loc(file, span)));
+        array.comments.push(Comment { text: c.text, loc: loc(file, c.span), covers });
     }
+}
+
+fn merge_settings(array: &mut Array, file: FileId, parsed: settings::SettingsFile) {
+    merge_comments(array, file, parsed.comments);
     for e in parsed.entries {
         array.settings.push(Setting {
             origin: SettingOrigin::Advanced,

@@ -17,6 +17,8 @@ pub struct Comment {
     /// After the `;`, trimmed.
     pub text: String,
     pub span: Span,
+    /// The next line that is not blank or a comment, which a suppression covers.
+    pub covers: Option<Span>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -124,8 +126,17 @@ pub fn parse(text: &str) -> Result<RegFile, RegError> {
             continue;
         }
         if let Some(c) = t.strip_prefix(';') {
-            file.comments.push(Comment { text: c.trim().to_string(), span: Span::new(start, t.len()) });
+            if crate::model::is_suppression(c) {
+                file.comments.push(Comment {
+                    text: c.trim().to_string(),
+                    span: Span::new(start, t.len()),
+                    covers: None,
+                });
+            }
             continue;
+        }
+        for c in file.comments.iter_mut().rev().take_while(|c| c.covers.is_none()) {
+            c.covers = Some(Span::new(start, t.len()));
         }
         if t.starts_with('[') {
             let Some(inner) = t.strip_prefix('[').and_then(|r| r.strip_suffix(']')) else {

@@ -53,8 +53,17 @@ pub fn parse(text: &str) -> Result<SettingsFile, SettingsError> {
             continue;
         }
         if let Some(c) = t.strip_prefix('#') {
-            file.comments.push(Comment { text: c.trim().to_string(), span: Span::new(start, t.len()) });
+            if crate::model::is_suppression(c) {
+                file.comments.push(Comment {
+                    text: c.trim().to_string(),
+                    span: Span::new(start, t.len()),
+                    covers: None,
+                });
+            }
             continue;
+        }
+        for c in file.comments.iter_mut().rev().take_while(|c| c.covers.is_none()) {
+            c.covers = Some(Span::new(start, t.len()));
         }
         let Some((name, value)) = t.split_once('=') else {
             return Err(SettingsError { message: format!("`{t}` has no `=`"), span: (start, t.len()).into() });
@@ -92,9 +101,12 @@ mod tests {
 
     #[test]
     fn reads_names_values_and_comments_with_spans() {
-        let text = "# copied from the console\r\n  Receiver.SSLMethodTLSv1_0 = 0\r\n\r\nSender.TLSCipherList=HIGH:!aNULL\nServers.A.X = -3\nEmpty =\nSender.EnableDANE = tRUE\nB = False\nC = yes\n";
+        let text = "# seglint-allow SEG103: copied from the console\r\n# other\r\n  Receiver.SSLMethodTLSv1_0 = 0\r\n\r\nSender.TLSCipherList=HIGH:!aNULL\nServers.A.X = -3\nEmpty =\nSender.EnableDANE = tRUE\nB = False\nC = yes\n";
         let f = parse(text).unwrap();
-        assert_eq!(f.comments[0].text, "copied from the console");
+        assert_eq!(f.comments.len(), 1, "only suppressions are kept");
+        assert_eq!(f.comments[0].text, "seglint-allow SEG103: copied from the console");
+        let covered = f.comments[0].covers.unwrap();
+        assert_eq!(&text[covered.offset..covered.end()], "Receiver.SSLMethodTLSv1_0 = 0", "the next setting line");
         let e = &f.entries;
         assert_eq!(e[0].value, SettingsValue::Integer(0));
         assert_eq!(&text[e[0].name_span.offset..e[0].name_span.end()], "Receiver.SSLMethodTLSv1_0");

@@ -4,10 +4,11 @@
 
 use super::InputError;
 use crate::model::{
-    At, Certificate, Comment, FileId, Inbound, Loc, Outbound, Role, Server, Setting, SettingOrigin, SettingValue,
+    At, Certificate, Comment, Covers, FileId, Inbound, Loc, Outbound, Role, Server, Setting, SettingOrigin,
+    SettingValue,
 };
 use crate::source::Span;
-use crate::tls::Strength;
+use crate::vocab::Strength;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 use std::borrow::Cow;
@@ -89,6 +90,10 @@ impl<'t> Parser<'t> {
         // Where each open element starts, to name one left unclosed at the end.
         let mut open: Vec<(usize, usize)> = Vec::new();
         let mut saw_root = false;
+        // Suppression comments waiting for the element they cover, and those whose element is
+        // open (with the depth it was opened at).
+        let mut pending: Vec<usize> = Vec::new();
+        let mut covering: Vec<(usize, usize, usize)> = Vec::new();
         loop {
             let start = reader.buffer_position() as usize;
             let event = reader.read_event().map_err(|e| {
@@ -119,6 +124,16 @@ impl<'t> Parser<'t> {
                         }
                         Some(parent) => self.open(parent.clone(), name, raw, start, end)?,
                     };
+                    let depth = stack.len();
+                    for i in pending.drain(..) {
+                        if depth == 0 {
+                            self.out.comments[i].covers = Covers::Array;
+                        } else if empty {
+                            self.out.comments[i].covers = Covers::Bytes(self.loc(Span::between(start, end)));
+                        } else {
+                            covering.push((i, depth, start));
+                        }
+                    }
                     if !empty {
                         stack.push(ctx);
                         open.push((start + 1, name.len()));
@@ -126,6 +141,11 @@ impl<'t> Parser<'t> {
                 }
                 Event::End(_) => {
                     open.pop();
+                    let closing = stack.len().saturating_sub(1);
+                    while let Some(&(i, _, from)) = covering.last().filter(|c| c.1 == closing) {
+                        self.out.comments[i].covers = Covers::Bytes(self.loc(Span::between(from, end)));
+                        covering.pop();
+                    }
                     if let Some(Ctx::Value { name, name_loc, declared, start: vstart, content }) = stack.pop() {
                         let key = match stack.last() {
                             Some(Ctx::Key(k)) => k.clone(),
@@ -137,9 +157,15 @@ impl<'t> Parser<'t> {
                 Event::Comment(_) => {
                     let raw = &self.text[start..end];
                     let inner = raw.strip_prefix("<!--").and_then(|r| r.strip_suffix("-->")).unwrap_or(raw);
-                    self.out
-                        .comments
-                        .push(Comment { text: inner.trim().to_string(), loc: self.loc(Span::new(start, raw.len())) });
+                    if crate::model::is_suppression(inner) {
+                        let loc = self.loc(Span::new(start, raw.len()));
+                        pending.push(self.out.comments.len());
+                        self.out.comments.push(Comment {
+                            text: inner.trim().to_string(),
+                            loc,
+                            covers: Covers::Nothing,
+                        });
+                    }
                 }
                 Event::Eof => {
                     if let Some(&(at, len)) = open.last() {
@@ -628,7 +654,8 @@ fn der_problem(der: &[u8], e: &x509_parser::nom::Err<x509_parser::error::X509Err
             if text.contains("Eof") || text.contains("Incomplete") {
                 format!("the DER data ends early: {} bytes, cut off before the certificate ends", der.len())
             } else {
-                format!("its DER structure is not an X.509 certificate ({text})")
+                // The parser's own words (tags, BER errors) tell an administrator nothing.
+                "it is DER data but not an X.509 certificate (a private key or another kind of file?)".to_string()
             }
         }
     }

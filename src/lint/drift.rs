@@ -2,13 +2,22 @@
 //! protocol sets and known cipher floors of the servers with inbound TLS enabled.
 
 use super::Ctx;
-use crate::finding::{Direction, Evidence, Finding};
-use crate::tls::Protocol;
+use crate::finding::Finding;
+use crate::posture::DirectionPosture;
+use crate::registry::Rule;
+use crate::vocab::{Direction, Evidence, Protocol};
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+/// The servers with inbound TLS enabled, when there are at least two to compare.
+fn compared<'a>(ctx: &'a Ctx<'_>) -> Vec<&'a DirectionPosture> {
     let enabled: Vec<_> = ctx.posture.inbound.iter().filter(|d| d.tls_enabled.value).collect();
-    if enabled.len() < 2 {
-        return;
+    if enabled.len() < 2 { vec![] } else { enabled }
+}
+
+pub(crate) fn protocol_drift(ctx: &Ctx<'_>, rule: Rule) -> Vec<Finding> {
+    let enabled = compared(ctx);
+    let mut out = Vec::new();
+    if enabled.is_empty() {
+        return out;
     }
     let sets: Vec<(String, Vec<Protocol>)> =
         enabled.iter().map(|d| (d.server.clone().unwrap_or_default(), d.effective())).collect();
@@ -26,7 +35,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 },
             );
         let mut f = ctx
-            .finding("SEG502", format!("servers accept different protocols when receiving: {}", detail.join("; ")))
+            .finding(rule, format!("servers accept different protocols when receiving: {}", detail.join("; ")))
             .place(None, Some(Direction::Inbound))
             .help("give every server the same receive protocols: prefer array-wide Receiver values and remove per-server ones that differ")
             .note("a sender's TLS result then depends on which server its connection reaches");
@@ -37,7 +46,12 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         }
         out.push(f);
     }
+    out
+}
 
+pub(crate) fn cipher_floor_drift(ctx: &Ctx<'_>, rule: Rule) -> Vec<Finding> {
+    let enabled = compared(ctx);
+    let mut out = Vec::new();
     let floors: Vec<_> = enabled
         .iter()
         .filter_map(|d| d.cipher_floor.as_ref().map(|f| (d.server.clone().unwrap_or_default(), f)))
@@ -47,7 +61,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let weakest = floors.iter().min_by_key(|(_, f)| f.value.rank()).map(|(_, f)| *f);
         let mut f = ctx
             .finding(
-                "SEG503",
+                rule,
                 format!("servers have different minimum cipher strengths when receiving: {}", detail.join("; ")),
             )
             .place(None, Some(Direction::Inbound))
@@ -56,7 +70,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         if let Some(w) = weakest {
             f = f.decided_by(w, format!("weakest floor: {}", w.value));
         }
-        f.setting = Some("minimumCipherStrength".into());
-        out.push(f);
+        out.push(f.setting("minimumCipherStrength"));
     }
+    out
 }

@@ -1,105 +1,143 @@
-//! SEG106, SEG401 – SEG404, SEG501: the version itself, and each raw setting the version
-//! ignores, does not know, cannot read, or that names a server the array lacks.
+//! The version itself (SEG107, SEG401), and each raw setting the version ignores (SEG402), does
+//! not know (SEG403), cannot read (SEG404), that names a server the array lacks (SEG501), or
+//! that switches a protocol the version does not have (SEG106).
 
 use super::Ctx;
 use crate::finding::Finding;
 use crate::posture::{Class, Classified};
+use crate::registry::Rule;
 
-pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+pub(crate) fn version_not_covered(ctx: &Ctx<'_>, rule: Rule) -> Vec<Finding> {
     let p = ctx.posture;
+    if p.row.covered {
+        return vec![];
+    }
     let v = ctx.version();
-    if !p.row.covered {
-        let loc = if p.version == ctx.array.version { ctx.array.version_loc } else { None };
-        let mut f = ctx
-            .finding("SEG401", format!("SEG {v} falls in no row of seglint's version table; the row for {} is applied, its mechanisms included", p.row.row.label))
-            .at(loc, format!("{v} is not covered"))
-            .help("check the version; if it is right, confirm its TLS defaults with Trustwave and record them in rules/versions.toml (run with --rules DIR)")
-            .note(format!("inferred: every default seglint reports for {v} is borrowed from {}", p.row.row.label));
-        f.data = Some((p.row.row.sending_at, format!("nearest lower row: {}", p.row.row.label)));
-        f.setting = Some("productVersion".into());
-        out.push(f.sources(&p.row.row.sources));
-    }
-    let injection = ctx.k.fact("starttls-command-injection");
-    if ctx.k.holds("starttls-command-injection", &p.version) {
-        let loc = if p.version == ctx.array.version { ctx.array.version_loc } else { None };
-        let mut f = ctx
-            .finding("SEG107", format!("SEG {v} is below 7.2.0: its STARTTLS lets an attacker on the network path inject plaintext SMTP commands that are then run inside the TLS session (CVE-2014-2727)"))
-            .at(loc, format!("{v} is below 7.2.0"))
-            .help("upgrade to 7.2.0 or later: no setting fixes it (7.3.5 or later also turns SSLv2 and SSLv3 off by default)")
-            .note(injection.text.clone())
-            .sources(&injection.sources);
-        f.data = Some((injection.at, "versions with the STARTTLS injection".into()));
-        f.setting = Some("productVersion".into());
-        out.push(f);
-    }
-    for c in &p.settings {
-        if let Some(f) = setting(ctx, c) {
-            out.push(f);
-        }
-    }
+    let row = p.row.row;
+    let loc = if p.version == ctx.array.version { ctx.array.version_loc } else { None };
+    let message = format!(
+        "SEG {v} falls in no row of seglint's version table; the row for {} is applied, its mechanisms included",
+        row.label
+    );
+    let f = ctx
+        .finding(rule, message)
+        .at(loc, format!("{v} is not covered"))
+        .help("check the version; if it is right, confirm its TLS defaults with Trustwave and record them in rules/versions.toml (run with --rules DIR)")
+        .note(format!("inferred: every default seglint reports for {v} is borrowed from {}", row.label))
+        .data(row.sending_at, format!("nearest lower row: {}", row.label))
+        .setting("productVersion");
+    vec![f.sources(&row.sources)]
 }
 
-fn setting(ctx: &Ctx<'_>, c: &Classified) -> Option<Finding> {
+pub(crate) fn starttls_command_injection(ctx: &Ctx<'_>, rule: Rule) -> Vec<Finding> {
+    let p = ctx.posture;
+    if !ctx.k.holds("starttls-command-injection", &p.version) {
+        return vec![];
+    }
+    let fact = ctx.k.fact("starttls-command-injection");
+    let since = fact.until().map_or_else(|| "the fixed version".to_string(), |v| v.to_string());
+    let v = ctx.version();
+    let loc = if p.version == ctx.array.version { ctx.array.version_loc } else { None };
+    let message = format!(
+        "SEG {v} is below {since}: its STARTTLS lets an attacker on the network path inject plaintext SMTP commands that are then run inside the TLS session (CVE-2014-2727)"
+    );
+    let f = ctx
+        .finding(rule, message)
+        .at(loc, format!("{v} is below {since}"))
+        .help(format!("upgrade to {since} or later: no setting fixes it (7.3.5 or later also turns SSLv2 and SSLv3 off by default)"))
+        .note(fact.text.clone())
+        .sources(&fact.sources)
+        .data(fact.at, "versions with the STARTTLS injection")
+        .setting("productVersion");
+    vec![f]
+}
+
+/// SEG106, SEG402, SEG403, SEG404, SEG501: one finding per setting of the rule's class.
+pub(crate) fn per_setting(ctx: &Ctx<'_>, rule: Rule) -> Vec<Finding> {
+    ctx.posture
+        .settings
+        .iter()
+        .filter(|c| rule_of(&c.class) == Some(rule))
+        .filter_map(|c| setting(ctx, rule, c))
+        .collect()
+}
+
+fn rule_of(class: &Class) -> Option<Rule> {
+    Some(match class {
+        Class::NotTls | Class::Effective(_) => return None,
+        Class::Ineffective { .. } => Rule::IneffectiveSetting,
+        Class::UnknownServer { .. } => Rule::UnknownServer,
+        Class::Unknown { .. } => Rule::UnknownSetting,
+        Class::Invalid { .. } => Rule::InvalidSettingValue,
+        Class::Unsupported(_) => Rule::UnsupportedProtocolSetting,
+    })
+}
+
+fn setting(ctx: &Ctx<'_>, rule: Rule, c: &Classified) -> Option<Finding> {
     let s = &ctx.array.settings[c.index];
     let v = ctx.version();
+    let row = ctx.posture.row.row;
     let name = &c.display;
-    let (code, message, label, help) = match &c.class {
+    let base = |message: String, label: &str| {
+        ctx.finding(rule, message)
+            .place(c.server.as_deref(), c.direction)
+            .at(Some(s.loc), label)
+            .sources(&c.sources)
+            .setting(s.name.clone())
+    };
+    Some(match &c.class {
         Class::NotTls | Class::Effective(_) => return None,
-        Class::Ineffective { reason, fix, .. } => (
-            "SEG402",
-            format!("{name} has no effect on SEG {v}: {reason}"),
-            "ignored by this version".to_string(),
-            fix.clone(),
-        ),
-        Class::UnknownServer { written, suggestion } => (
-            "SEG501",
-            format!("{name} names the server `{written}`, which this export does not have"),
-            format!("no server `{written}`"),
-            match suggestion {
-                Some(sug) => format!("did you mean `{sug}`? Servers in this export: {}", server_list(ctx)),
-                None => format!("servers in this export: {}", server_list(ctx)),
-            },
-        ),
-        Class::Unknown { suggestion, reason } => (
-            "SEG403",
-            format!("{name} looks like a TLS setting but is not one that SEG reads: {reason}"),
-            "unknown TLS setting".to_string(),
-            match suggestion {
+        Class::Ineffective { reason, fix, by_row } => {
+            let f =
+                base(format!("{name} has no effect on SEG {v}: {reason}"), "ignored by this version").fix(fix.clone());
+            if *by_row {
+                f.data(row.control_at, format!("how {} changes protocols", row.label)).sources(&row.sources)
+            } else {
+                f
+            }
+        }
+        Class::UnknownServer { written, suggestion } => {
+            let servers = server_list(ctx);
+            let help = match suggestion {
+                Some(sug) => format!("did you mean `{sug}`? Servers in this export: {servers}"),
+                None => format!("servers in this export: {servers}"),
+            };
+            base(
+                format!("{name} names the server `{written}`, which this export does not have"),
+                &format!("no server `{written}`"),
+            )
+            .help(help)
+        }
+        Class::Unknown { suggestion, reason } => {
+            let help = match suggestion {
                 Some(sug) => format!("did you mean `{sug}`?"),
                 None => "check the name against `seglint rules SEG403` and the knowledge-base article for your version"
                     .to_string(),
-            },
-        ),
-        Class::Invalid { expected } => (
-            "SEG404",
-            format!("{name} has the value {}, which SEG cannot use: the setting is ignored", s.value.describe()),
-            "value outside the setting's space".to_string(),
-            format!("set it to {expected}"),
-        ),
-        Class::Unsupported(p) => (
-            "SEG106",
-            format!("{name} switches {} on or off, but SEG {v} has no such switch", p.name()),
-            format!("no {} switch on this version", p.name()),
-            format!("remove it; {} arrives with 10.0 (10.0.1 and later have a switch for it)", p.name()),
-        ),
-    };
-    let mut f = ctx
-        .finding(code, message)
-        .place(c.server.as_deref(), c.direction)
-        .at(ctx.at(s.loc), label)
-        .help(help)
-        .sources(&c.sources);
-    if code == "SEG106" {
-        let fact = ctx.k.fact("tls13");
-        f = f.sources(&fact.sources);
-        f.data = Some((ctx.posture.row.row.switches_at, format!("switches of {}", ctx.posture.row.row.label)));
-    }
-    if matches!(c.class, Class::Ineffective { by_row: true, .. }) {
-        f.data = Some((ctx.posture.row.row.control_at, format!("how {} changes protocols", ctx.posture.row.row.label)));
-        f = f.sources(&ctx.posture.row.row.sources);
-    }
-    f.setting = Some(s.name.clone());
-    Some(f)
+            };
+            base(
+                format!("{name} looks like a TLS setting but is not one that SEG reads: {reason}"),
+                "unknown TLS setting",
+            )
+            .help(help)
+        }
+        Class::Invalid { expected } => {
+            let message =
+                format!("{name} has the value {}, which SEG cannot use: the setting is ignored", s.value.describe());
+            base(message, "value outside the setting's space").help(format!("set it to {expected}"))
+        }
+        Class::Unsupported(p) => {
+            let fact = ctx.k.fact("tls13");
+            let since =
+                fact.since().map_or_else(|| "a later version".to_string(), |v| crate::version::release_line(&v));
+            base(
+                format!("{name} switches {} on or off, but SEG {v} has no such switch", p.name()),
+                &format!("no {} switch on this version", p.name()),
+            )
+            .help(format!("remove it; {} arrives with {since} (10.0.1 and later have a switch for it)", p.name()))
+            .sources(&fact.sources)
+            .data(row.switches_at, format!("switches of {}", row.label))
+        }
+    })
 }
 
 fn server_list(ctx: &Ctx<'_>) -> String {

@@ -3,7 +3,7 @@
 //! ServerHello of that version means the peer accepts it; an alert, a close or anything else
 //! means it does not. No handshake is completed.
 
-use crate::tls::Protocol;
+use crate::vocab::Protocol;
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 

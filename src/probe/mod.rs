@@ -8,105 +8,15 @@ pub mod smtp;
 pub mod tls;
 pub mod verdict;
 
-use crate::tls::Protocol;
+use crate::vocab::Protocol;
 use serde::Serialize;
 use smtp::{Conversation, Stage, StageError, fail};
 use std::collections::BTreeMap;
 use std::net::TcpStream;
-use std::path::PathBuf;
+
 use std::sync::Arc;
 use std::time::Duration;
-use verdict::{ArrayOutbound, PeerFacts, Verdict};
-
-#[derive(clap::Args, Debug)]
-#[command(
-    after_help = "Examples:\n  seglint probe mx1.example.org\n  seglint probe mx1.example.org:587 --array exports/contoso/ --format json\n  seglint probe --targets peers.txt --array exports/contoso.xml --jobs 8"
-)]
-pub struct ProbeArgs {
-    /// Peers to probe: HOST, HOST:PORT, or [IPv6]:PORT (port 25 by default).
-    #[arg(value_name = "HOST[:PORT]")]
-    pub targets: Vec<String>,
-
-    /// Read more peers from FILE, one per line (# starts a comment).
-    #[arg(long = "targets", value_name = "FILE")]
-    pub targets_file: Option<PathBuf>,
-
-    /// Say whether outbound TLS from each server of this array would work with the peer
-    /// (an XML export or an array directory; repeatable).
-    #[arg(long, value_name = "EXPORT")]
-    pub array: Vec<PathBuf>,
-
-    /// The name to send with EHLO (default: this machine's host name).
-    #[arg(long, value_name = "NAME")]
-    pub helo: Option<String>,
-
-    /// Timeout of each network step: seconds (10, 2.5) or with a unit (500ms, 10s).
-    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
-    pub timeout: Duration,
-
-    /// Present this client certificate (PEM) when the peer requests one; needs --client-key.
-    #[arg(long, value_name = "PEM", requires = "client_key")]
-    pub client_cert: Option<PathBuf>,
-
-    /// The private key (PEM) of --client-cert.
-    #[arg(long, value_name = "PEM", requires = "client_cert")]
-    pub client_key: Option<PathBuf>,
-
-    /// Skip the SSLv3 / TLSv1.0 / TLSv1.1 tests (three extra connections per peer).
-    #[arg(long)]
-    pub no_legacy: bool,
-
-    /// How many peers to probe at once.
-    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
-    pub jobs: u16,
-
-    /// Output format: a readable verdict first, or JSON (seglint/probe/v1).
-    #[arg(long, value_enum, default_value_t = ProbeFormat::Human)]
-    pub format: ProbeFormat,
-
-    /// Write the report to FILE (atomically) instead of standard output.
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-
-    /// Exit 1 when a verdict reason is at or above this severity (reasons that fail a verdict
-    /// are errors); `never` exits 0 on failed verdicts. Default: seglint.toml's fail-on, else error.
-    #[arg(long, value_enum, value_name = "SEVERITY")]
-    pub fail_on: Option<crate::cli::FailOn>,
-
-    #[command(flatten)]
-    pub common: crate::cli::Common,
-}
-
-/// How the readable report is written (from the common options).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Style {
-    pub color: bool,
-    /// Only the verdict lines.
-    pub quiet: bool,
-    /// Also the EHLO capabilities.
-    pub verbose: bool,
-}
-
-#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProbeFormat {
-    Human,
-    Json,
-}
-
-fn parse_duration(s: &str) -> Result<Duration, String> {
-    let s = s.trim();
-    let (number, scale) = if let Some(n) = s.strip_suffix("ms") {
-        (n, 0.001)
-    } else if let Some(n) = s.strip_suffix('s') {
-        (n, 1.0)
-    } else {
-        (s, 1.0)
-    };
-    match number.trim().parse::<f64>() {
-        Ok(v) if v > 0.0 && v * scale <= 3600.0 => Ok(Duration::from_secs_f64(v * scale)),
-        _ => Err(format!("`{s}` is not a duration; write seconds (10, 2.5) or 500ms, 10s (at most an hour)")),
-    }
-}
+use verdict::{PeerFacts, Verdict};
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Target {
@@ -483,75 +393,18 @@ impl ProbeReport {
     }
 }
 
-/// The outcome of a probe run: the text to print and the exit code (0 no verdict fails, 1 a
-/// verdict fails, 3 a peer could not be probed, 2 bad arguments).
-pub struct ProbeOutcome {
-    pub exit_code: i32,
-    pub rendered: String,
-    pub stderr: String,
-}
-
-pub fn run(
-    args: &ProbeArgs,
-    threshold: Option<crate::finding::Severity>,
-    style: Style,
-    load_array: &dyn Fn(&std::path::Path) -> Result<ArrayOutbound, String>,
-) -> ProbeOutcome {
-    let usage =
-        |message: String| ProbeOutcome { exit_code: 2, rendered: String::new(), stderr: format!("error: {message}\n") };
-    let mut raw: Vec<String> = args.targets.clone();
-    if let Some(path) = &args.targets_file {
-        match std::fs::read_to_string(path) {
-            Ok(text) => raw.extend(
-                text.lines().map(|l| l.split('#').next().unwrap_or("").trim().to_string()).filter(|l| !l.is_empty()),
-            ),
-            Err(e) => return usage(format!("cannot read {}: {e}", path.display())),
-        }
-    }
-    if raw.is_empty() {
-        return usage("name at least one peer: seglint probe HOST[:PORT] (or --targets FILE)".into());
-    }
-    let mut targets = Vec::new();
-    for t in &raw {
-        match parse_target(t) {
-            Ok(t) => targets.push(t),
-            Err(e) => return usage(e),
-        }
-    }
-    let identity = match (&args.client_cert, &args.client_key) {
-        (Some(c), Some(k)) => match tls::load_identity(c, k) {
-            Ok(i) => Some(i),
-            Err(e) => return usage(e),
-        },
-        _ => None,
-    };
-    let mut arrays = Vec::new();
-    for a in &args.array {
-        match load_array(a) {
-            Ok(x) => arrays.push(x),
-            Err(e) => return ProbeOutcome { exit_code: 3, rendered: String::new(), stderr: e },
-        }
-    }
-    let options = Options {
-        helo: args.helo.clone().unwrap_or_else(smtp::default_helo),
-        timeout: args.timeout,
-        identity,
-        legacy: !args.no_legacy,
-    };
+/// Probes every target, `jobs` at a time; reports come back in the targets' order.
+pub fn probe_all(targets: &[Target], options: &Options, jobs: usize) -> Vec<ProbeReport> {
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<std::sync::Mutex<Option<ProbeReport>>> =
         targets.iter().map(|_| std::sync::Mutex::new(None)).collect();
     std::thread::scope(|scope| {
-        for _ in 0..usize::from(args.jobs).min(targets.len()) {
+        for _ in 0..jobs.clamp(1, targets.len().max(1)) {
             scope.spawn(|| {
                 loop {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                     let Some(t) = targets.get(i) else { break };
-                    let mut report = probe(t, &options);
-                    let facts = report.facts();
-                    if !report.unprobed() {
-                        report.verdicts = arrays.iter().flat_map(|a| verdict::verdicts(&facts, a)).collect();
-                    }
+                    let report = probe(t, options);
                     if let Ok(mut slot) = results[i].lock() {
                         *slot = Some(report);
                     }
@@ -559,134 +412,21 @@ pub fn run(
             });
         }
     });
-    let reports: Vec<ProbeReport> = results.into_iter().filter_map(|m| m.into_inner().ok().flatten()).collect();
-    let fails = |r: &ProbeReport| {
-        r.verdicts.iter().flat_map(|v| &v.reasons).any(|reason| threshold.is_some_and(|t| reason.severity >= t))
-    };
-    let exit_code = if reports.iter().any(ProbeReport::unprobed) {
-        3
-    } else if reports.iter().any(fails) {
-        1
-    } else {
-        0
-    };
-    let rendered = match args.format {
-        ProbeFormat::Json => {
-            let text = match reports.as_slice() {
-                [one] => serde_json::to_string_pretty(one),
-                many => serde_json::to_string_pretty(many),
-            };
-            format!("{}\n", text.unwrap_or_default())
-        }
-        ProbeFormat::Human => reports.iter().map(|r| human(r, style)).collect::<Vec<_>>().join("\n"),
-    };
-    ProbeOutcome { exit_code, rendered, stderr: String::new() }
+    results.into_iter().filter_map(|m| m.into_inner().ok().flatten()).collect()
 }
 
-fn yes(b: Option<bool>) -> &'static str {
-    match b {
-        Some(true) => "yes",
-        Some(false) => "no",
-        None => "not tested",
+/// Peers to probe from the arguments and a `--targets` file (one per line, `#` comments).
+pub fn targets(args: &[String], file: Option<&str>) -> Result<Vec<Target>, String> {
+    let mut raw: Vec<String> = args.to_vec();
+    if let Some(text) = file {
+        raw.extend(
+            text.lines().map(|l| l.split('#').next().unwrap_or("").trim().to_string()).filter(|l| !l.is_empty()),
+        );
     }
-}
-
-/// The readable report: the verdict first, details after.
-pub fn human(r: &ProbeReport, style: Style) -> String {
-    use std::fmt::Write;
-    let mut out = String::new();
-    let t = &r.target;
-    let head = match (&r.error, &r.tls, r.starttls) {
-        (Some(e), _, _) if r.unprobed() => {
-            format!("could not be probed: {} failed: {}", stage_name(e.stage), e.message)
-        }
-        (_, Some(tls), _) => format!("STARTTLS, {} with {}", tls.protocol, tls.cipher_suite),
-        (_, None, Some(false)) => "no STARTTLS offered: mail to this peer goes unencrypted".into(),
-        (Some(e), None, _) => format!("STARTTLS offered, but no TLSv1.2/1.3 handshake: {}", e.message),
-        _ => "no TLS".into(),
-    };
-    let _ = writeln!(out, "{}:{} — {head}", t.host, t.port);
-    if r.unprobed() {
-        return out;
+    if raw.is_empty() {
+        return Err("name at least one peer: seglint probe HOST[:PORT] (or --targets FILE)".into());
     }
-    let paint = |word: &str, code: &str| {
-        if style.color { format!("\x1b[{code}m{word}\x1b[0m") } else { word.to_string() }
-    };
-    for v in &r.verdicts {
-        if v.reasons.is_empty() {
-            let _ = writeln!(out, "  {}  {} {}", paint("PASS", "32"), v.array, v.server);
-        }
-        for reason in &v.reasons {
-            let sources =
-                if reason.sources.is_empty() { String::new() } else { format!(" [{}]", reason.sources.join(", ")) };
-            let word = if reason.severity == crate::finding::Severity::Error {
-                paint("FAIL", "31")
-            } else {
-                paint("NOTE", "36")
-            };
-            let _ = writeln!(out, "  {word}  {} {}: {}{sources}", v.array, v.server, reason.message);
-        }
-    }
-    if style.quiet {
-        return out;
-    }
-    if style.verbose && !r.capabilities.is_empty() {
-        let _ = writeln!(out, "  EHLO capabilities:  {}", r.capabilities.join(" "));
-    }
-    if let Some(b) = &r.banner {
-        let _ = writeln!(out, "  banner:             {}", b.replace('\n', " | "));
-    }
-    if let Some(c) = &r.client_certificate {
-        let cas = if c.acceptable_cas.is_empty() {
-            String::new()
-        } else {
-            format!(" (accepted CAs: {})", c.acceptable_cas.join("; "))
-        };
-        let _ = writeln!(out, "  client certificate: {}{cas}", if c.requested { "requested" } else { "not requested" });
-    }
-    if let (Some(e), Some(_)) = (&r.error, &r.tls) {
-        let _ = writeln!(out, "  then failed:        {}: {}", stage_name(e.stage), e.message);
-    }
-    let versions: Vec<String> = r.tls_versions.iter().map(|(k, v)| format!("{k} {}", yes(*v))).collect();
-    let _ = writeln!(out, "  TLS versions:       {}", versions.join(", "));
-    match &r.legacy_protocols {
-        Some(l) if l.values().any(Option::is_some) => {
-            let legacy: Vec<String> = l.iter().map(|(k, v)| format!("{k} {}", yes(*v))).collect();
-            let _ = writeln!(out, "  legacy protocols:   {}", legacy.join(", "));
-        }
-        _ if r.starttls == Some(true) && r.error.is_none() => {
-            let _ = writeln!(out, "  legacy protocols:   not tested (--no-legacy)");
-        }
-        _ => {}
-    }
-    if let Some(s) = r.strong_256 {
-        let _ = writeln!(out, "  256-bit suite:      {}", if s { "yes" } else { "no" });
-    }
-    if let Some(c) = &r.certificate_check {
-        let state = match (c.trusted, c.hostname_valid) {
-            (true, true) => "trusted, valid for the host name".to_string(),
-            (true, false) => format!("trusted, but {}", c.problem.clone().unwrap_or_default()),
-            (false, true) => {
-                format!("not trusted ({}), valid for the host name", c.problem.clone().unwrap_or_default())
-            }
-            (false, false) => format!("not trusted: {}", c.problem.clone().unwrap_or_default()),
-        };
-        let _ = writeln!(out, "  peer certificate:   {state}");
-    }
-    for c in &r.peer_certificates {
-        let _ = writeln!(out, "    {} (issuer {}; {} – {})", c.subject, c.issuer, c.not_before, c.not_after);
-    }
-    out
-}
-
-fn stage_name(s: Stage) -> &'static str {
-    match s {
-        Stage::Connect => "connect",
-        Stage::Banner => "banner",
-        Stage::Ehlo => "ehlo",
-        Stage::Starttls => "starttls",
-        Stage::Handshake => "handshake",
-    }
+    raw.iter().map(|t| parse_target(t)).collect()
 }
 
 #[cfg(test)]
@@ -702,8 +442,5 @@ mod tests {
         for bad in ["", ":25", "mx:port", "[::1", "mx:0"] {
             assert!(parse_target(bad).is_err(), "{bad}");
         }
-        assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
-        assert_eq!(parse_duration("2.5").unwrap(), Duration::from_millis(2500));
-        assert!(parse_duration("soon").is_err());
     }
 }

@@ -3,7 +3,7 @@
 //! with the rule or article behind it (client certificate Q19438, protocols Q19541/Q21147,
 //! cipher floor Q14317).
 
-use crate::tls::{Protocol, Strength};
+use crate::vocab::{Protocol, Strength};
 use serde::Serialize;
 
 /// An array's outbound side, as the posture engine resolves it.
@@ -48,7 +48,7 @@ impl PeerFacts {
 pub struct Reason {
     pub code: &'static str,
     /// Errors fail the verdict; `--fail-on` compares against this.
-    pub severity: crate::finding::Severity,
+    pub severity: crate::vocab::Severity,
     pub message: String,
     pub sources: Vec<&'static str>,
 }
@@ -77,7 +77,7 @@ pub fn verdicts(peer: &PeerFacts, a: &ArrayOutbound) -> Vec<Verdict> {
         .iter()
         .map(|s| {
             let mut reasons = Vec::new();
-            let mut reason = |code, message: String, sources: &[&'static str]| reasons.push(Reason { code, severity: crate::finding::Severity::Error, message, sources: sources.to_vec() });
+            let mut reason = |code, message: String, sources: &[&'static str]| reasons.push(Reason { code, severity: crate::vocab::Severity::Error, message, sources: sources.to_vec() });
             if !a.tls_enabled {
                 reason("outbound-tls-disabled", format!("outbound TLS is disabled for the array: {} sends to this peer without TLS", s.name), &[]);
             }
@@ -114,7 +114,7 @@ pub fn verdicts(peer: &PeerFacts, a: &ArrayOutbound) -> Vec<Verdict> {
                     reason("cipher-floor-not-met", "the array's outbound minimum cipher strength is High, which needs a 256-bit suite, and the peer negotiates none (SEG205)".into(), &["Q14317", "Q19438"]);
                 }
             }
-            let fails = reasons.iter().any(|r| r.severity == crate::finding::Severity::Error);
+            let fails = reasons.iter().any(|r| r.severity == crate::vocab::Severity::Error);
             Verdict { array: a.array.clone(), server: s.name.clone(), outcome: if fails { "fail" } else { "pass" }, reasons }
         })
         .collect()

@@ -2,7 +2,7 @@
 //! the pull request (`::error file=…,line=…,col=…,title=SEG102 sslv3-enabled::…`).
 
 use super::{CheckReport, fallback_location, locate};
-use crate::finding::Severity;
+use crate::vocab::Severity;
 use std::fmt::Write;
 
 fn escape_data(s: &str) -> String {
@@ -38,7 +38,7 @@ pub fn render(report: &CheckReport) -> String {
             let place = loc
                 .map(|l| format!(" file={},line={},col={},", escape_property(&l.file), l.line, l.column))
                 .unwrap_or_else(|| " ".into());
-            let title = escape_property(&format!("{} {}", f.code, f.name));
+            let title = escape_property(&format!("{} {}", f.rule.code(), f.rule.name()));
             let _ = writeln!(
                 out,
                 "::{command}{place}title={title}::{}",

@@ -2,11 +2,12 @@
 //! input and, where a version default decided, on the line of `rules/*.toml` that holds it.
 
 use super::CheckReport;
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::input::InputDiagnostic;
 use crate::knowledge::Knowledge;
 use crate::model::Array;
 use crate::source::{SourceFile, Span};
+use crate::vocab::Severity;
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode,
     SpanContents,
@@ -52,7 +53,7 @@ struct FindingDiagnostic<'a> {
 
 impl fmt::Debug for FindingDiagnostic<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.f.code)
+        f.write_str(self.f.rule.code())
     }
 }
 impl fmt::Display for FindingDiagnostic<'_> {
@@ -64,7 +65,7 @@ impl std::error::Error for FindingDiagnostic<'_> {}
 
 impl Diagnostic for FindingDiagnostic<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(format!("{} {}", self.f.code, self.f.name)))
+        Some(Box::new(format!("{} {}", self.f.rule.code(), self.f.rule.name())))
     }
     fn severity(&self) -> Option<miette::Severity> {
         Some(match self.f.severity {
@@ -241,7 +242,7 @@ pub fn render(report: &CheckReport, k: &Knowledge, style: Style) -> String {
 /// A finding in one line: code, name, message and where.
 fn brief(f: &Finding, array: Option<&Array>) -> String {
     let at = super::locate(array, f.location).map(|l| format!(" at {}:{}", l.file, l.line)).unwrap_or_default();
-    format!("{} {}: {} [{}]{at}", f.code, f.name, f.message, f.severity)
+    format!("{} {}: {} [{}]{at}", f.rule.code(), f.rule.name(), f.message, f.severity)
 }
 
 fn plural(n: usize) -> &'static str {

@@ -2,8 +2,8 @@
 //! contract; extra fields (`confidence`, `setting`, `notes`, `rules_data`) are additions.
 
 use super::{CheckReport, Location, Summary, locate, locate_error};
-use crate::finding::{Confidence, Direction, Evidence, Severity};
 use crate::knowledge::Knowledge;
+use crate::vocab::{Confidence, Direction, Evidence, Severity};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -137,8 +137,8 @@ fn entry<'a>(f: &'a crate::finding::Finding, array: Option<&crate::model::Array>
     {
         {
             FindingEntry {
-                code: f.code,
-                name: f.name,
+                code: f.rule.code(),
+                name: f.rule.name(),
                 severity: f.severity,
                 message: &f.message,
                 array: &f.array,

@@ -12,13 +12,13 @@ fn xml(s: &str) -> String {
 pub fn render(report: &CheckReport, k: &Knowledge, fails: impl Fn(&crate::finding::Finding) -> bool) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"seglint\">\n");
     for a in &report.arrays {
-        let failures = k.rules.iter().filter(|r| a.findings.iter().any(|f| f.code == r.code && fails(f))).count();
+        let failures = k.docs().filter(|(rule, _)| a.findings.iter().any(|f| f.rule == *rule && fails(f))).count();
         let errors = usize::from(a.error.is_some());
         let _ = writeln!(
             out,
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\">",
             xml(&a.source),
-            k.rules.len()
+            crate::registry::Rule::ALL.len()
         );
         if let Some(e) = &a.error {
             let _ = writeln!(
@@ -28,9 +28,9 @@ pub fn render(report: &CheckReport, k: &Knowledge, fails: impl Fn(&crate::findin
                 xml(&e.to_string())
             );
         }
-        for r in &k.rules {
+        for (rule, r) in k.docs() {
             let _ = write!(out, "    <testcase name=\"{} {}\" classname=\"{}\"", r.code, r.name, xml(&a.source));
-            let mine: Vec<_> = a.findings.iter().filter(|f| f.code == r.code).collect();
+            let mine: Vec<_> = a.findings.iter().filter(|f| f.rule == rule).collect();
             let failing: Vec<_> = mine.iter().filter(|f| fails(f)).collect();
             if failing.is_empty() {
                 out.push_str("/>\n");

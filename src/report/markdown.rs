@@ -47,8 +47,8 @@ pub fn render(report: &CheckReport) -> String {
             let _ = writeln!(
                 out,
                 "| {sev} | `{}` {} | {} | {} | {} | {at} |",
-                f.code,
-                f.name,
+                f.rule.code(),
+                f.rule.name(),
                 f.server.as_deref().unwrap_or("—"),
                 f.direction.map_or("—", |d| d.name()),
                 cell(&f.message)

@@ -2,8 +2,9 @@
 //! `seglint/migration/v1` object (JSON; an array of them for several arrays), and Markdown
 //! ready to paste into a change ticket.
 
-use crate::migrate::{Migration, PostureRow, Side, Way, goal_name};
-use crate::tls::Protocol;
+use crate::migrate::{EmittedForm, Migration, PostureRow, Side, Way};
+use crate::vocab::Protocol;
+use crate::vocab::Severity;
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -37,12 +38,36 @@ fn headline(m: &Migration) -> String {
     } else {
         format!(", crosses {}", m.crossed.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", "))
     };
-    format!("SEG {} → {} ({way}{crossing}); goal: {}", base(&m.from), base(&m.to), goal_name(m.goal))
+    format!("SEG {} → {} ({way}{crossing}); goal: {}", base(&m.from), base(&m.to), m.goal.name())
 }
 
-pub fn human(plans: &[Migration]) -> String {
+/// How the readable report is written (from the common options).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Style {
+    pub color: bool,
+    /// Only the items.
+    pub quiet: bool,
+    /// Also the settings file as it would be written.
+    pub verbose: bool,
+}
+
+fn severity(s: Severity, color: bool) -> String {
+    let word = format!("{:<7}", s.name());
+    let code = match s {
+        Severity::Error => "31",
+        Severity::Warning => "33",
+        Severity::Info => "36",
+    };
+    if color { format!("\x1b[{code}m{word}\x1b[0m") } else { word }
+}
+
+pub fn human(plans: &[Migration], style: Style) -> String {
     let mut out = String::new();
     for m in plans {
+        if style.quiet {
+            items(&mut out, m, style);
+            continue;
+        }
         let _ = writeln!(out, "── {}{} ──", m.array, m.name.as_deref().map(|n| format!(" ({n})")).unwrap_or_default());
         let _ = writeln!(out, "{}\n", headline(m));
         let w = m.postures.iter().map(|r| scope(r).len()).max().unwrap_or(10).max(10);
@@ -57,20 +82,30 @@ pub fn human(plans: &[Migration]) -> String {
         } else {
             let _ = writeln!(out);
         }
-        for i in &m.items {
-            let at = i.boundary.as_deref().map(|b| format!("[{b}] ")).unwrap_or_default();
-            let inferred = if i.confidence == crate::finding::Confidence::Inferred { " (inferred)" } else { "" };
-            let _ = writeln!(out, "  {:<7} {at}{}{inferred}", i.severity.name(), i.message);
-            for s in &i.settings {
-                let _ = writeln!(out, "            {s}");
-            }
-            if !i.sources.is_empty() {
-                let _ = writeln!(out, "            sources: {}", i.sources.join(", "));
+        items(&mut out, m, style);
+        if style.verbose && !m.emitted.lines.is_empty() {
+            let _ = writeln!(out, "\n  the settings file (--emit-settings FILE):");
+            for line in m.emitted.text.lines() {
+                let _ = writeln!(out, "    {line}");
             }
         }
         out.push('\n');
     }
     out
+}
+
+fn items(out: &mut String, m: &Migration, style: Style) {
+    for i in &m.items {
+        let at = i.boundary.as_deref().map(|b| format!("[{b}] ")).unwrap_or_default();
+        let inferred = if i.confidence == crate::vocab::Confidence::Inferred { " (inferred)" } else { "" };
+        let _ = writeln!(out, "  {} {at}{}{inferred}", severity(i.severity, style.color), i.message);
+        for s in &i.settings {
+            let _ = writeln!(out, "            {s}");
+        }
+        if !i.sources.is_empty() {
+            let _ = writeln!(out, "            sources: {}", i.sources.join(", "));
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -96,7 +131,7 @@ fn json_of(m: &Migration) -> Json<'_> {
         from: base(&m.from),
         to: base(&m.to),
         direction: m.way,
-        goal: goal_name(m.goal),
+        goal: m.goal.name(),
         crossed: m.crossed.iter().map(|v| v.to_string()).collect(),
         postures: &m.postures,
         items: &m.items,
@@ -104,11 +139,12 @@ fn json_of(m: &Migration) -> Json<'_> {
     }
 }
 
-/// One array: the spec's object; several: a JSON array of them.
-pub fn json(plans: &[Migration]) -> String {
+/// One array: the spec's object; several asked for (`many`): a JSON array of them, even when
+/// fewer could be read.
+pub fn json(plans: &[Migration], many: bool) -> String {
     let text = match plans {
-        [one] => serde_json::to_string_pretty(&json_of(one)),
-        many => serde_json::to_string_pretty(&many.iter().map(json_of).collect::<Vec<_>>()),
+        [one] if !many => serde_json::to_string_pretty(&json_of(one)),
+        all => serde_json::to_string_pretty(&all.iter().map(json_of).collect::<Vec<_>>()),
     };
     format!("{}\n", text.unwrap_or_default())
 }
@@ -150,20 +186,20 @@ pub fn markdown(plans: &[Migration]) -> String {
         }
         let _ = writeln!(out, "\n| severity | boundary | kind | change | sources |\n|---|---|---|---|---|");
         for i in &m.items {
-            let inferred = if i.confidence == crate::finding::Confidence::Inferred { " *(inferred)*" } else { "" };
+            let inferred = if i.confidence == crate::vocab::Confidence::Inferred { " *(inferred)*" } else { "" };
             let settings: String = i.settings.iter().map(|s| format!("<br>`{}`", md_escape(s))).collect();
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {}{inferred}{settings} | {} |",
                 i.severity.name(),
                 i.boundary.as_deref().unwrap_or(""),
-                i.kind,
+                i.kind.name(),
                 md_escape(&i.message),
                 i.sources.join(", ")
             );
         }
         if !m.emitted.lines.is_empty() {
-            let lang = if m.emitted.form == "registry" { "reg" } else { "ini" };
+            let lang = if m.emitted.form == EmittedForm::Registry { "reg" } else { "ini" };
             let _ = writeln!(out, "\n### Settings to apply on {}\n\n```{lang}\n{}```\n", base(&m.to), m.emitted.text);
         }
         out.push('\n');

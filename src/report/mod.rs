@@ -1,17 +1,22 @@
 //! Reporters: one finding model in, one text out (human, json, …). Reporters know nothing of
 //! XML or registry syntax; they read findings, locations and the source files they point at.
 
+pub mod diff;
+pub mod explain;
 pub mod github;
 pub mod human;
 pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod migration;
+pub mod probe;
+pub mod rules;
 pub mod sarif;
 
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::input::InputError;
 use crate::model::{Array, Loc};
+use crate::vocab::Severity;
 use serde::Serialize;
 
 /// The result of checking one array argument.

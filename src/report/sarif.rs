@@ -3,8 +3,8 @@
 //! regions, stable `partialFingerprints`, and evidence, server and direction in properties.
 
 use super::{CheckReport, fallback_location, locate};
-use crate::finding::Severity;
 use crate::knowledge::Knowledge;
+use crate::vocab::Severity;
 use serde_json::{Value, json};
 
 fn level(s: Severity) -> &'static str {
@@ -17,9 +17,8 @@ fn level(s: Severity) -> &'static str {
 
 pub fn render(report: &CheckReport, k: &Knowledge) -> String {
     let rules: Vec<Value> = k
-        .rules
-        .iter()
-        .map(|r| {
+        .docs()
+        .map(|(_, r)| {
             let markdown = format!(
                 "**{} {}** ({})\n\n{}\n\n## What it checks\n\n{}\n\n## Why it matters\n\n{}\n\n## Example\n\n```\n{}\n```\n\n## How to fix it\n\n{}\n\n## Sources\n\n{}\n",
                 r.code, r.name, r.severity.name(), r.summary, r.what.trim(), r.why.trim(), r.example.trim(), r.fix.trim(), r.sources.join(", ")
@@ -35,24 +34,22 @@ pub fn render(report: &CheckReport, k: &Knowledge) -> String {
             })
         })
         .collect();
-    let index = |code: &str| k.rules.iter().position(|r| r.code == code);
+
     let mut results = Vec::new();
     for a in &report.arrays {
         for f in &a.findings {
             let loc = locate(a.array.as_ref(), f.location).or_else(|| fallback_location(a.array.as_ref()));
             let mut result = json!({
-                "ruleId": f.code,
+                "ruleId": f.rule.code(),
                 "level": level(f.severity),
                 "message": {"text": format!("{}. {}", f.message, f.help)},
                 "partialFingerprints": {"seglintFindingHash/v1": f.fingerprint()},
                 "properties": {
-                    "name": f.name, "array": f.array, "server": f.server, "direction": f.direction,
+                    "name": f.rule.name(), "array": f.array, "server": f.server, "direction": f.direction,
                     "evidence": f.evidence, "confidence": f.confidence, "setting": f.setting, "sources": f.sources
                 }
             });
-            if let Some(i) = index(f.code) {
-                result["ruleIndex"] = json!(i);
-            }
+            result["ruleIndex"] = json!(f.rule as usize);
             if let Some(l) = loc {
                 let mut region = json!({"startLine": l.line, "startColumn": l.column});
                 let text = f.location.and_then(|loc| a.array.as_ref()?.files.get(loc.file)).map(|sf| sf.text.as_str());

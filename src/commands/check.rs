@@ -1,0 +1,124 @@
+//! `seglint check`: lint arrays; the exit code gates CI.
+
+use super::{ExitStatus, Outcome, Setup, cannot_write, render_input_error, width, write_atomically};
+use crate::cli::{CheckArgs, Format};
+use crate::input::{self, ArraySpec};
+use crate::knowledge::Knowledge;
+use crate::policy::{Baseline, Overrides, Policy};
+use crate::report::{self, ArrayReport, CheckReport};
+use rayon::prelude::*;
+use std::io::IsTerminal;
+use std::path::Path;
+
+/// Loads one array and runs every lint rule on it (no policy applied yet).
+pub fn check_array(
+    k: &Knowledge,
+    spec: &ArraySpec,
+    opts: &input::LoadOptions,
+    now: time::OffsetDateTime,
+) -> ArrayReport {
+    match input::load(spec, opts) {
+        Ok(array) => {
+            let posture = crate::posture::resolve(k, &array, &array.version);
+            let findings = crate::lint::run(&crate::lint::Ctx { k, array: &array, posture: &posture, now });
+            ArrayReport { source: spec.source.clone(), array: Some(array), error: None, findings }
+        }
+        Err(e) => ArrayReport { source: spec.source.clone(), array: None, error: Some(e), findings: vec![] },
+    }
+}
+
+/// The arrays the arguments name, less those seglint.toml's `ignore` skips.
+fn arrays(setup: &Setup, args: &CheckArgs) -> Vec<ArraySpec> {
+    let config = &setup.config;
+    let base_dir = config.path.as_ref().and_then(|p| p.parent()).map(Path::to_path_buf).unwrap_or_default();
+    input::discover(&args.arrays, args.recursive)
+        .into_iter()
+        .filter(|s| {
+            let rel = s.path.strip_prefix(&base_dir).unwrap_or(&s.path).to_string_lossy().into_owned();
+            !config.ignore.iter().any(|pat| crate::policy::glob_match(pat, &rel))
+        })
+        .collect()
+}
+
+/// Checks every array (in parallel, with a progress bar on a terminal) through the policy.
+fn run_all(setup: &Setup, policy: &Policy, specs: &[ArraySpec], quiet: bool) -> CheckReport {
+    let progress = (specs.len() > 1 && !quiet && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(specs.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} arrays {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let arrays: Vec<ArrayReport> = specs
+        .par_iter()
+        .map(|s| {
+            let mut r = check_array(&setup.k, s, &setup.load, setup.now);
+            r.findings = policy.apply(r.array.as_ref(), std::mem::take(&mut r.findings));
+            if let Some(bar) = &progress {
+                bar.inc(1);
+            }
+            r
+        })
+        .collect();
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    let baseline = policy.fixed(arrays.iter().flat_map(|a| &a.findings));
+    CheckReport { arrays, baseline }
+}
+
+fn render(report: &CheckReport, setup: &Setup, policy: &Policy, args: &CheckArgs) -> String {
+    let (k, c) = (&setup.k, &args.common);
+    match args.format {
+        Format::Human => {
+            let style = report::human::Style { color: setup.color, width: width(), quiet: c.quiet, verbose: c.verbose };
+            report::human::render(report, k, style)
+        }
+        Format::Json => report::json::render(report, k),
+        Format::Sarif => report::sarif::render(report, k),
+        Format::Github => report::github::render(report),
+        Format::Junit => report::junit::render(report, k, |f| policy.fails(f)),
+        Format::Markdown => report::markdown::render(report),
+    }
+}
+
+pub(super) fn run(args: &CheckArgs) -> Outcome {
+    let setup = match Setup::new(&args.common, args.output.as_deref()) {
+        Ok(s) => s,
+        Err(o) => return o,
+    };
+    let overrides = Overrides { deny: &args.deny, warn: &args.warn, allow: &args.allow };
+    let policy = match setup.policy(&overrides, args.fail_on, args.baseline.as_deref()) {
+        Ok(p) => p,
+        Err(o) => return o,
+    };
+    let report = run_all(&setup, &policy, &arrays(&setup, args), args.common.quiet);
+    let stdout = render(&report, &setup, &policy, args);
+    let mut exit = if report.findings().any(|f| policy.fails(f)) { ExitStatus::Findings } else { ExitStatus::Clean };
+    if report.input_errors() > 0 {
+        exit = ExitStatus::Input;
+    }
+    let mut stderr = String::new();
+    if args.format != Format::Human {
+        // Machine formats keep stdout parseable; input errors are also told on stderr.
+        for e in report.arrays.iter().filter_map(|a| a.error.as_ref()) {
+            stderr.push_str(&render_input_error(e, false));
+        }
+    }
+    if let Some(path) = &args.write_baseline {
+        let b = Baseline::of(report.findings());
+        match serde_json::to_string_pretty(&b)
+            .map_err(std::io::Error::other)
+            .and_then(|t| write_atomically(path, &format!("{t}\n")))
+        {
+            Ok(()) => stderr.push_str(&format!("wrote baseline {} ({} findings)\n", path.display(), b.findings.len())),
+            Err(e) => {
+                let (message, status) = cannot_write(path, &e);
+                stderr.push_str(&message);
+                exit = exit.max(status);
+            }
+        }
+    }
+    Outcome { stdout, stderr, output: args.output.clone(), exit }
+}

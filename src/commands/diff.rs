@@ -1,0 +1,42 @@
+//! `seglint diff BASE HEAD`: posture changes and the findings a change introduces or resolves.
+
+use super::{ExitStatus, Outcome, Setup, check_array, render_input_error};
+use crate::cli::{DiffArgs, MigrateFormat};
+use crate::input::ArraySpec;
+use crate::policy::Overrides;
+
+pub(super) fn run(args: &DiffArgs) -> Outcome {
+    let setup = match Setup::new(&args.common, args.output.as_deref()) {
+        Ok(s) => s,
+        Err(o) => return o,
+    };
+    let overrides = Overrides { deny: &args.deny, warn: &args.warn, allow: &args.allow };
+    let policy = match setup.policy(&overrides, args.fail_on, args.baseline.as_deref()) {
+        Ok(p) => p,
+        Err(o) => return o,
+    };
+    let load = |p| {
+        let mut r = check_array(&setup.k, &ArraySpec::new(p), &setup.load, setup.now);
+        r.findings = policy.apply(r.array.as_ref(), std::mem::take(&mut r.findings));
+        r
+    };
+    let (base, head) = (load(&args.base), load(&args.head));
+    let stderr: String =
+        [&base, &head].iter().filter_map(|r| r.error.as_ref()).map(|e| render_input_error(e, setup.color)).collect();
+    let (Some(ba), Some(ha)) = (&base.array, &head.array) else {
+        return Outcome { stderr, exit: ExitStatus::Input, ..Outcome::default() };
+    };
+    let bp = crate::posture::resolve(&setup.k, ba, &ba.version);
+    let hp = crate::posture::resolve(&setup.k, ha, &ha.version);
+    let d = crate::diff::diff((ba, &bp, &base.findings), (ha, &hp, &head.findings));
+    let (bs, hs) = (args.base.display().to_string(), args.head.display().to_string());
+    let stdout = match args.format {
+        MigrateFormat::Human => crate::report::diff::human(&d, &bs, &hs),
+        MigrateFormat::Markdown => crate::report::diff::markdown(&d, &bs, &hs),
+        MigrateFormat::Json => crate::report::diff::json(&d, (&bs, ba), (&hs, ha), &setup.k),
+    };
+    // Only what the change introduces gates, and only what counts (not baselined).
+    let fails = d.introduced.iter().any(|(f, _)| policy.fails(f));
+    let exit = if fails { ExitStatus::Findings } else { ExitStatus::Clean };
+    Outcome { stdout, stderr, output: args.output.clone(), exit }
+}

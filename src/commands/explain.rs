@@ -1,0 +1,28 @@
+//! `seglint explain`: the effective posture of one array, each value with its evidence.
+
+use super::{ExitStatus, Outcome, Setup, render_input_error};
+use crate::cli::{ExplainArgs, ExplainFormat};
+use crate::input::{self, ArraySpec};
+
+pub(super) fn run(args: &ExplainArgs) -> Outcome {
+    let setup = match Setup::new(&args.common, args.output.as_deref()) {
+        Ok(s) => s,
+        Err(o) => return o,
+    };
+    let array = match input::load(&ArraySpec::new(&args.array), &setup.load) {
+        Ok(a) => a,
+        Err(e) => {
+            return Outcome {
+                stderr: render_input_error(&e, setup.color),
+                exit: ExitStatus::Input,
+                ..Outcome::default()
+            };
+        }
+    };
+    let posture = crate::posture::resolve(&setup.k, &array, &array.version);
+    let stdout = match args.format {
+        ExplainFormat::Human => crate::report::explain::human(&setup.k, &array, &posture),
+        ExplainFormat::Json => crate::report::explain::json(&setup.k, &array, &posture),
+    };
+    Outcome { stdout, output: args.output.clone(), ..Outcome::default() }
+}

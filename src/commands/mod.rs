@@ -1,0 +1,184 @@
+//! The commands: one thin file each (parse → run → report), and what they share: loading the
+//! policy and the rules data, rendering diagnostics, the one `ExitStatus` mapped to the frozen
+//! exit codes, and atomic output files. Commands compute nothing of their own; they call the
+//! layers below and hand the result to a reporter. Only `main` writes to the terminal.
+
+mod check;
+mod diff;
+mod explain;
+mod init;
+mod migrate;
+mod probe;
+mod rules;
+
+pub use check::check_array;
+
+use crate::cli::{ColorChoice, Command, Common};
+use crate::input::{self, InputDiagnostic, InputError};
+use crate::knowledge::Knowledge;
+use crate::policy::{Config, Overrides, Policy};
+use crate::vocab::FailOn;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+/// The frozen exit codes (spec section 5); when several apply, the highest wins.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ExitStatus {
+    /// No finding at or above `--fail-on`.
+    #[default]
+    Clean,
+    /// Findings at or above `--fail-on`.
+    Findings,
+    /// Usage or configuration error: bad flags, bad `--config` / `--rules` data, or an output
+    /// file (`-o`, `--write-baseline`, `--emit-settings`) that cannot be written.
+    Usage,
+    /// An input could not be read or is invalid.
+    Input,
+}
+
+impl ExitStatus {
+    pub fn code(self) -> i32 {
+        match self {
+            ExitStatus::Clean => 0,
+            ExitStatus::Findings => 1,
+            ExitStatus::Usage => 2,
+            ExitStatus::Input => 3,
+        }
+    }
+}
+
+/// What a command produced: the text for stdout (or `-o FILE`), text for stderr, the status.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub stdout: String,
+    pub stderr: String,
+    pub output: Option<PathBuf>,
+    pub exit: ExitStatus,
+}
+
+impl Outcome {
+    fn usage(stderr: String) -> Outcome {
+        Outcome { stderr, exit: ExitStatus::Usage, ..Outcome::default() }
+    }
+
+    fn text(stdout: String) -> Outcome {
+        Outcome { stdout, ..Outcome::default() }
+    }
+}
+
+/// Runs one command.
+pub fn run(command: &Command) -> Outcome {
+    match command {
+        Command::Check(a) => check::run(a),
+        Command::Migrate(a) => migrate::run(a),
+        Command::Explain(a) => explain::run(a),
+        Command::Rules(a) => rules::run(a),
+        Command::Diff(a) => diff::run(a),
+        Command::Probe(a) => probe::run(a),
+        Command::Init(a) => init::run(a),
+        Command::Completions(a) => init::completions(a),
+    }
+}
+
+/// Renders any diagnostic for stderr.
+fn render(d: &dyn miette::Diagnostic, color: bool) -> String {
+    let mut s = String::new();
+    let theme = if color { miette::GraphicalTheme::unicode() } else { miette::GraphicalTheme::unicode_nocolor() };
+    let _ = miette::GraphicalReportHandler::new_themed(theme).with_width(width()).render_report(&mut s, d);
+    s
+}
+
+pub fn render_input_error(e: &InputError, color: bool) -> String {
+    render(&InputDiagnostic::new(e), color)
+}
+
+pub fn use_color(choice: ColorChoice, to_file: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            !to_file && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+fn width() -> usize {
+    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).filter(|&w| w >= 40).unwrap_or(100)
+}
+
+/// What every command that reads arrays runs with: seglint.toml, the rules data, colour, the
+/// day certificates are judged at, and how arrays are loaded.
+struct Setup {
+    config: Config,
+    k: Knowledge,
+    color: bool,
+    now: time::OffsetDateTime,
+    load: input::LoadOptions,
+}
+
+impl Setup {
+    /// A usage error if seglint.toml or the rules data is bad.
+    fn new(c: &Common, output: Option<&Path>) -> Result<Setup, Outcome> {
+        let color = use_color(c.color, output.is_some());
+        let config = match crate::policy::find_config(c.config.as_deref()) {
+            Some(path) => crate::policy::load_config(&path).map_err(|e| Outcome::usage(render(&e, color)))?,
+            None => Config::default(),
+        };
+        let k = Knowledge::load(c.rules.as_deref()).map_err(|e| Outcome::usage(render(&e, color)))?;
+        let load = input::LoadOptions {
+            seg_version: c.seg_version.clone().or(config.seg_version.clone()),
+            max_input_size: c.max_input_size,
+        };
+        Ok(Setup { config, k, color, now: c.now.unwrap_or_else(time::OffsetDateTime::now_utc), load })
+    }
+
+    /// The policy sink of the run: levels, `--fail-on`, and a baseline.
+    fn policy(
+        &self,
+        overrides: &Overrides<'_>,
+        fail_on: Option<FailOn>,
+        baseline: Option<&Path>,
+    ) -> Result<Policy, Outcome> {
+        let baseline = match baseline {
+            Some(path) => Some((
+                path.display().to_string(),
+                crate::policy::Baseline::read(path).map_err(|e| {
+                    Outcome::usage(format!(
+                        "error: cannot use the baseline {}: {e}\n  help: write one with --write-baseline FILE\n",
+                        path.display()
+                    ))
+                })?,
+            )),
+            None => None,
+        };
+        Policy::new(&self.config, overrides, fail_on, baseline).map_err(|e| {
+            let hint = e.suggestion.as_ref().map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
+            Outcome::usage(format!("error: {e}{hint}\n  help: `seglint rules` lists every code and name\n"))
+        })
+    }
+}
+
+/// Writes `text` to `path` atomically: a temporary file beside it, then a rename.
+pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    write_bytes_atomically(path, text.as_bytes(), true)
+}
+
+/// Writes atomically; without `replace`, an existing file is never overwritten.
+pub fn write_bytes_atomically(path: &Path, bytes: &[u8], replace: bool) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    if replace {
+        tmp.persist(path).map_err(|e| e.error)?;
+    } else {
+        tmp.persist_noclobber(path).map_err(|e| e.error)?;
+    }
+    Ok(())
+}
+
+/// A failed write of a file the user named: the same status and words everywhere.
+fn cannot_write(path: &Path, e: &std::io::Error) -> (String, ExitStatus) {
+    (format!("error: cannot write {}: {e}\n", path.display()), ExitStatus::Usage)
+}
