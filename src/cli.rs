@@ -390,7 +390,7 @@ pub enum ProbeFormat {
     Json,
 }
 
-fn parse_duration(s: &str) -> Result<Duration, String> {
+fn parse_duration(s: &str) -> Result<Duration, ValueError> {
     let s = s.trim();
     let (number, scale) = if let Some(n) = s.strip_suffix("ms") {
         (n, 0.001)
@@ -401,16 +401,27 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
     };
     match number.trim().parse::<f64>() {
         Ok(v) if v > 0.0 && v * scale <= 3600.0 => Ok(Duration::from_secs_f64(v * scale)),
-        _ => Err(format!("`{s}` is not a duration; write seconds (10, 2.5) or 500ms, 10s (at most an hour)")),
+        _ => Err(ValueError::Duration(s.to_string())),
     }
 }
 
-fn parse_version(s: &str) -> Result<semver::Version, String> {
-    crate::version::parse(s).map_err(|e| format!("{e}; {}", crate::version::ACCEPTED_FORMS))
+/// A command-line value that does not parse, with what would be accepted.
+#[derive(Debug, thiserror::Error)]
+pub enum ValueError {
+    #[error("{0}; {forms}", forms = crate::version::ACCEPTED_FORMS)]
+    Version(#[from] crate::version::VersionError),
+    #[error("`{0}` is not a date; write YYYY-MM-DD, e.g. 2026-11-28")]
+    Date(String),
+    #[error("`{0}` is not a duration; write seconds (10, 2.5) or 500ms, 10s (at most an hour)")]
+    Duration(String),
 }
 
-fn parse_now(s: &str) -> Result<time::OffsetDateTime, String> {
+fn parse_version(s: &str) -> Result<semver::Version, ValueError> {
+    Ok(crate::version::parse(s)?)
+}
+
+fn parse_now(s: &str) -> Result<time::OffsetDateTime, ValueError> {
     let date = time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]"))
-        .map_err(|_| format!("`{s}` is not a date; write YYYY-MM-DD, e.g. 2026-11-28"))?;
+        .map_err(|_| ValueError::Date(s.to_string()))?;
     Ok(date.midnight().assume_utc())
 }

@@ -11,6 +11,7 @@ use crate::vocab::suggest;
 use crate::vocab::{Confidence, Direction, Evidence};
 use crate::vocab::{Protocol, Strength};
 use semver::Version;
+use std::collections::HashMap;
 
 /// A value in force and why.
 #[derive(Debug, Clone)]
@@ -174,9 +175,9 @@ pub enum Class {
 
 /// One raw setting, classified for a version.
 #[derive(Debug, Clone)]
-pub struct Classified {
-    /// Index into `Array::settings`.
-    pub index: usize,
+pub struct Classified<'a> {
+    /// The raw setting, as the array holds it.
+    pub setting: &'a Setting,
     pub class: Class,
     pub place: Place,
     pub direction: Option<Direction>,
@@ -193,13 +194,14 @@ pub struct Classified {
 }
 
 #[derive(Debug, Clone)]
-pub struct Posture<'k> {
+pub struct Posture<'a> {
     pub version: Version,
-    pub row: RowMatch<'k>,
+    pub row: RowMatch<'a>,
     pub outbound: DirectionPosture,
     /// One per server, in export order.
     pub inbound: Vec<DirectionPosture>,
-    pub settings: Vec<Classified>,
+    /// Every setting of the array it was resolved from, classified for `version`.
+    pub settings: Vec<Classified<'a>>,
 }
 
 impl Posture<'_> {
@@ -352,33 +354,34 @@ fn candidates(k: &Knowledge, array: &Array, place: &Place, store: Store) -> Vec<
     }
 }
 
-fn check_value(leaf: Leaf, value: &SettingValue, store: Store) -> Result<Effect, String> {
+/// The setting's effect, or what its value would have to be.
+fn check_value(leaf: Leaf, value: &SettingValue, store: Store) -> Result<Effect, &'static str> {
     let flag = |on: &dyn Fn(bool) -> Effect| match (store, value) {
         (Store::Registry, SettingValue::Dword(v @ (0 | 1))) => Ok(on(*v == 1)),
         (Store::Advanced, SettingValue::Integer(v @ (0 | 1))) => Ok(on(*v == 1)),
-        (Store::Registry, _) => Err("a DWORD 0 (not allowed) or 1 (allowed)".to_string()),
-        (Store::Advanced, _) => Err("an Integer 0 (not allowed) or 1 (allowed)".to_string()),
+        (Store::Registry, _) => Err("a DWORD 0 (not allowed) or 1 (allowed)"),
+        (Store::Advanced, _) => Err("an Integer 0 (not allowed) or 1 (allowed)"),
     };
     match leaf {
         Leaf::Switch(protocol) => flag(&|on| Effect::Switch { protocol, on }),
         Leaf::Force => match value {
             SettingValue::Dword(v @ (0 | 1)) => Ok(Effect::ForceTlsv1(*v == 1)),
-            _ => Err("a DWORD 0 or 1 (1 = send with TLSv1 only)".to_string()),
+            _ => Err("a DWORD 0 or 1 (1 = send with TLSv1 only)"),
         },
         Leaf::CipherList => match value {
             SettingValue::Str(s) if !s.trim().is_empty() => Ok(Effect::CipherList(s.trim().to_string())),
             _ => Err(match store {
-                Store::Registry => "a non-empty REG_SZ string holding an OpenSSL cipher list".to_string(),
-                Store::Advanced => "a non-empty String holding an OpenSSL cipher list".to_string(),
+                Store::Registry => "a non-empty REG_SZ string holding an OpenSSL cipher list",
+                Store::Advanced => "a non-empty String holding an OpenSSL cipher list",
             }),
         },
         // Spec 2.1: True / False, also 1 / 0.
         Leaf::Dane => match value {
             SettingValue::Boolean(b) => Ok(Effect::Dane(*b)),
             SettingValue::Integer(v @ (0 | 1)) => Ok(Effect::Dane(*v == 1)),
-            _ => Err("a Boolean True (DANE on) or False (off)".to_string()),
+            _ => Err("a Boolean True (DANE on) or False (off)"),
         },
-        Leaf::TlsLike | Leaf::NotTls => Err(String::new()),
+        Leaf::TlsLike | Leaf::NotTls => Err(""),
     }
 }
 
@@ -412,14 +415,20 @@ fn locate<'s>(k: &Knowledge, s: &'s Setting) -> Located<'s> {
 }
 
 /// A setting's classification before its class is known: place, form, confidence, sources.
-fn unclassified(k: &Knowledge, array: &Array, index: usize, at: &Located<'_>, kind: Option<SettingKind>) -> Classified {
+fn unclassified<'a>(
+    k: &Knowledge,
+    array: &Array,
+    setting: &'a Setting,
+    at: &Located<'_>,
+    kind: Option<SettingKind>,
+) -> Classified<'a> {
     let form = at.place.scope().zip(kind).and_then(|(scope, kind)| k.form(kind, scope, at.store));
     let server = match &at.place {
         Place::ServerInbound(name) => array.server(name).map(|s| s.name.clone()),
         _ => None,
     };
     Classified {
-        index,
+        setting,
         class: Class::NotTls,
         direction: at.place.direction(),
         server,
@@ -559,10 +568,10 @@ fn unknown(k: &Knowledge, array: &Array, s: &Setting, at: &Located<'_>, leaf: Le
     Class::Unknown { suggestion, reason }
 }
 
-fn classify(k: &Knowledge, array: &Array, version: &Version, index: usize, s: &Setting) -> Classified {
+fn classify<'a>(k: &Knowledge, array: &Array, version: &Version, s: &'a Setting) -> Classified<'a> {
     let at = locate(k, s);
     let leaf = leaf_kind(k, at.leaf_name);
-    let mut c = unclassified(k, array, index, &at, leaf.kind());
+    let mut c = unclassified(k, array, s, &at, leaf.kind());
     let registry_elsewhere = at.store == Store::Registry && (at.hive.is_none() || at.place == Place::Other);
     if leaf == Leaf::NotTls || registry_elsewhere {
         return c;
@@ -587,7 +596,7 @@ fn classify(k: &Knowledge, array: &Array, version: &Version, index: usize, s: &S
         },
         place if !valid_in(leaf, place, at.store) => unknown(k, array, s, &at, leaf),
         _ => match check_value(leaf, &s.value, at.store) {
-            Err(expected) => Class::Invalid { expected },
+            Err(expected) => Class::Invalid { expected: expected.to_string() },
             Ok(Effect::Switch { protocol, .. }) if !r.switches.contains(&protocol) => Class::Unsupported(protocol),
             Ok(effect) => Class::Effective(effect),
         },
@@ -629,9 +638,9 @@ pub fn identify<'s>(k: &Knowledge, s: &'s Setting) -> (Place, &'s str, Option<Se
 }
 
 /// Classifies every setting of `array` for `version`.
-pub fn classify_all<'k>(k: &'k Knowledge, array: &Array, version: &Version) -> (RowMatch<'k>, Vec<Classified>) {
+pub fn classify_all<'a>(k: &'a Knowledge, array: &'a Array, version: &Version) -> (RowMatch<'a>, Vec<Classified<'a>>) {
     let row = k.row_for(version);
-    let classified = array.settings.iter().enumerate().map(|(i, s)| classify(k, array, version, i, s)).collect();
+    let classified = array.settings.iter().map(|s| classify(k, array, version, s)).collect();
     (row, classified)
 }
 
@@ -672,56 +681,86 @@ fn default_protocols(row: &RowMatch<'_>, direction: Direction) -> Vec<ProtocolSt
         .collect()
 }
 
-/// The effective posture of `array` at `version` (which need not be the export's own).
-pub fn resolve<'k>(k: &'k Knowledge, array: &Array, version: &Version) -> Posture<'k> {
-    let (row, settings) = classify_all(k, array, version);
-    let effective = |pred: &dyn Fn(&Classified, &Effect) -> bool| {
-        settings.iter().rev().find_map(|c| match &c.class {
-            Class::Effective(e) if pred(c, e) => Some((c, e)),
-            _ => None,
-        })
-    };
-    let explicit = |c: &Classified, value: bool| {
-        let s = &array.settings[c.index];
-        let mut e = Evidenced::explicit(
-            value,
-            s.loc,
-            format!("{} = {}", c.display, value_text(&s.value)),
-            c.confidence,
-            c.sources.clone(),
-        );
-        e.caveat = c.caveat.clone();
-        e.setting = Some(c.display.clone());
-        e
-    };
+/// The last effective value of each switch, cipher list and DANE switch, by place: later
+/// settings win (input order). Built once, so resolving is linear in the settings and servers.
+#[derive(Default)]
+struct InForce<'c, 'a> {
+    force_tlsv1: Option<&'c Classified<'a>>,
+    cipher_list: Option<(&'c Classified<'a>, &'c str)>,
+    outbound: [Option<(&'c Classified<'a>, bool)>; 6],
+    array_inbound: [Option<(&'c Classified<'a>, bool)>; 6],
+    /// By server name in lower case.
+    servers: HashMap<String, [Option<(&'c Classified<'a>, bool)>; 6]>,
+}
 
-    // Outbound: array-wide.
+impl<'c, 'a> InForce<'c, 'a> {
+    fn of(settings: &'c [Classified<'a>]) -> Self {
+        let mut f = InForce::default();
+        for c in settings {
+            let Class::Effective(effect) = &c.class else { continue };
+            match effect {
+                Effect::ForceTlsv1(_) => f.force_tlsv1 = Some(c),
+                Effect::CipherList(list) => f.cipher_list = Some((c, list.as_str())),
+                Effect::Switch { protocol, on } => {
+                    let slot = match &c.place {
+                        Place::ArrayOutbound => &mut f.outbound,
+                        Place::ArrayInbound => &mut f.array_inbound,
+                        Place::ServerInbound(_) => match &c.server {
+                            Some(name) => f.servers.entry(name.to_ascii_lowercase()).or_default(),
+                            None => continue,
+                        },
+                        Place::Other => continue,
+                    };
+                    slot[*protocol as usize] = Some((c, *on));
+                }
+                Effect::Dane(_) => {}
+            }
+        }
+        f
+    }
+}
+
+/// A value set by a classified setting, with its evidence.
+fn explicit<T>(c: &Classified<'_>, value: T, via: String) -> Evidenced<T> {
+    let mut e = Evidenced::explicit(value, c.setting.loc, via, c.confidence, c.sources.clone());
+    e.caveat = c.caveat.clone();
+    e.setting = Some(c.display.clone());
+    e
+}
+
+fn switched(c: &Classified<'_>, value: bool) -> Evidenced<bool> {
+    explicit(c, value, format!("{} = {}", c.display, value_text(&c.setting.value)))
+}
+
+/// The array-wide sending posture: defaults, then `ForceTLSv1`, then each protocol's switch.
+fn outbound(
+    k: &Knowledge,
+    array: &Array,
+    version: &Version,
+    row: &RowMatch<'_>,
+    f: &InForce<'_, '_>,
+    settings: &[Classified<'_>],
+) -> DirectionPosture {
     let o = &array.outbound;
-    let mut protocols = default_protocols(&row, Direction::Outbound);
-    let force = effective(&|_, e| matches!(e, Effect::ForceTlsv1(_)));
-    if let Some((c, Effect::ForceTlsv1(true))) = force {
+    let mut protocols = default_protocols(row, Direction::Outbound);
+    if let Some(c) = f.force_tlsv1.filter(|c| matches!(c.class, Class::Effective(Effect::ForceTlsv1(true)))) {
         for state in &mut protocols {
-            state.allowed = explicit(c, state.protocol == Protocol::Tls10);
+            state.allowed = switched(c, state.protocol == Protocol::Tls10);
             state.effective = state.allowed.value;
         }
     }
     for state in &mut protocols {
-        let p = state.protocol;
-        if let Some((c, Effect::Switch { on, .. })) = effective(&|c, e| {
-            c.place == Place::ArrayOutbound && matches!(e, Effect::Switch { protocol, .. } if *protocol == p)
-        }) {
-            state.allowed = explicit(c, *on);
-            state.effective = *on;
+        if let Some((c, on)) = f.outbound[state.protocol as usize] {
+            state.allowed = switched(c, on);
+            state.effective = on;
         }
     }
-    let cipher_list = effective(&|_, e| matches!(e, Effect::CipherList(_))).map(|(c, e)| {
-        let Effect::CipherList(list) = e else { unreachable!() };
-        let s = &array.settings[c.index];
-        let mut e = Evidenced::explicit(list.clone(), s.loc, c.display.clone(), c.confidence, c.sources.clone());
-        e.caveat = c.caveat.clone();
+    let cipher_list = f.cipher_list.map(|(c, list)| {
+        let mut e = explicit(c, list.to_string(), c.display.clone());
+        e.setting = None;
         e
     });
-    let outbound = DirectionPosture {
+    DirectionPosture {
         direction: Direction::Outbound,
         server: None,
         tls_enabled: match &o.tls_enabled {
@@ -735,55 +774,61 @@ pub fn resolve<'k>(k: &'k Knowledge, array: &Array, version: &Version) -> Postur
             Some(at) => Evidenced::attribute(at, "offerClientCertificate"),
             None => Evidenced::absent(true, "offerClientCertificate absent: the certificate is offered"),
         }),
-        dane: dane(k, array, version, &settings),
-    };
+        dane: dane(k, version, settings),
+    }
+}
 
-    // Inbound: per server, its own switch, then the array-wide one, then the default.
+/// One server's receiving posture: per protocol its own switch, then the array-wide one, then
+/// the default; SSLv2 works only with a certificate where the version says so.
+fn inbound(
+    server: &crate::model::Server,
+    row: &RowMatch<'_>,
+    f: &InForce<'_, '_>,
+    sslv2_needs_cert: bool,
+) -> DirectionPosture {
+    let own = f.servers.get(&server.name.to_ascii_lowercase());
+    let mut protocols = default_protocols(row, Direction::Inbound);
+    for state in &mut protocols {
+        let p = state.protocol as usize;
+        if let Some((c, on)) = own.and_then(|o| o[p]).or(f.array_inbound[p]) {
+            state.allowed = switched(c, on);
+        }
+        state.effective = state.allowed.value;
+    }
+    let has_cert = server.inbound.certificate.is_some();
+    if sslv2_needs_cert && !has_cert {
+        protocols[Protocol::Ssl2 as usize].effective = false;
+    }
+    let i = &server.inbound;
+    DirectionPosture {
+        direction: Direction::Inbound,
+        server: Some(server.name.clone()),
+        tls_enabled: match &i.tls_enabled {
+            Some(at) => Evidenced::attribute(at, "tlsEnabled"),
+            None if has_cert => Evidenced::absent(true, "tlsEnabled absent: on, because a certificate is installed"),
+            None => Evidenced::absent(false, "tlsEnabled absent: off, because no certificate is installed"),
+        },
+        protocols,
+        cipher_floor: i.min_strength.as_ref().map(|at| Evidenced::attribute(at, "minimumCipherStrength")),
+        cipher_list: None,
+        offer_client_certificate: None,
+        dane: None,
+    }
+}
+
+/// The effective posture of `array` at `version` (which need not be the export's own).
+pub fn resolve<'a>(k: &'a Knowledge, array: &'a Array, version: &Version) -> Posture<'a> {
+    let (row, settings) = classify_all(k, array, version);
+    let f = InForce::of(&settings);
+    let outbound = outbound(k, array, version, &row, &f, &settings);
     let sslv2_needs_cert = k.holds("sslv2-needs-certificate", version);
-    let inbound = array
-        .servers
-        .iter()
-        .map(|server| {
-            let mut protocols = default_protocols(&row, Direction::Inbound);
-            for state in &mut protocols {
-                let p = state.protocol;
-                let is_p = |e: &Effect| matches!(e, Effect::Switch { protocol, .. } if *protocol == p);
-                let own = effective(&|c, e| c.server.as_deref() == Some(server.name.as_str()) && is_p(e));
-                let found = own.or_else(|| effective(&|c, e| c.place == Place::ArrayInbound && is_p(e)));
-                if let Some((c, Effect::Switch { on, .. })) = found {
-                    state.allowed = explicit(c, *on);
-                }
-                state.effective = state.allowed.value;
-            }
-            let has_cert = server.inbound.certificate.is_some();
-            if sslv2_needs_cert && !has_cert {
-                protocols[Protocol::Ssl2 as usize].effective = false;
-            }
-            let i = &server.inbound;
-            DirectionPosture {
-                direction: Direction::Inbound,
-                server: Some(server.name.clone()),
-                tls_enabled: match &i.tls_enabled {
-                    Some(at) => Evidenced::attribute(at, "tlsEnabled"),
-                    None if has_cert => {
-                        Evidenced::absent(true, "tlsEnabled absent: on, because a certificate is installed")
-                    }
-                    None => Evidenced::absent(false, "tlsEnabled absent: off, because no certificate is installed"),
-                },
-                protocols,
-                cipher_floor: i.min_strength.as_ref().map(|at| Evidenced::attribute(at, "minimumCipherStrength")),
-                cipher_list: None,
-                offer_client_certificate: None,
-                dane: None,
-            }
-        })
-        .collect();
+    let inbound = array.servers.iter().map(|server| inbound(server, &row, &f, sslv2_needs_cert)).collect();
     Posture { version: version.clone(), row, outbound, inbound, settings }
 }
 
 /// Outbound DANE validation where the version has it: the last effective `Sender.EnableDANE`,
 /// else the default (off) that the DANE article states.
-fn dane(k: &Knowledge, array: &Array, version: &Version, settings: &[Classified]) -> Option<Evidenced<bool>> {
+fn dane(k: &Knowledge, version: &Version, settings: &[Classified<'_>]) -> Option<Evidenced<bool>> {
     let fact = k.fact("dane");
     if !fact.applies.matches(&crate::version::without_build(version)) {
         return None;
@@ -793,18 +838,7 @@ fn dane(k: &Knowledge, array: &Array, version: &Version, settings: &[Classified]
         _ => None,
     });
     Some(match last {
-        Some((c, on)) => {
-            let s = &array.settings[c.index];
-            let mut e = Evidenced::explicit(
-                on,
-                s.loc,
-                format!("{} = {}", c.display, value_text(&s.value)),
-                c.confidence,
-                c.sources.clone(),
-            );
-            e.setting = Some(c.display.clone());
-            e
-        }
+        Some((c, on)) => switched(c, on),
         None => Evidenced {
             value: false,
             evidence: Evidence::of_default(fact.confidence),

@@ -7,12 +7,27 @@ use semver::{BuildMetadata, Version};
 pub const ACCEPTED_FORMS: &str = "accepted forms: `7.3` (= 7.3.0), `7.3.5`, `v7.3.5`, \
 `8.2.1.5620` (the fourth number is the build), `8.2.1+5620`";
 
+/// Why a text is not a product version, in words.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VersionError {
+    #[error("the version is empty")]
+    Empty,
+    #[error("`{0}` has too many parts")]
+    TooManyParts(String),
+    #[error("`{part}` in `{text}` is not a whole number")]
+    NotANumber { part: String, text: String },
+    #[error("`{part}` in `{text}` is too large")]
+    TooLarge { part: String, text: String },
+    #[error("`{0}` is not a valid build")]
+    BadBuild(String),
+}
+
 /// Parses a product version; the error says what was wrong, in words.
-pub fn parse(text: &str) -> Result<Version, String> {
+pub fn parse(text: &str) -> Result<Version, VersionError> {
     let s = text.trim();
     let s = s.strip_prefix(['v', 'V']).unwrap_or(s);
     if s.is_empty() {
-        return Err("the version is empty".into());
+        return Err(VersionError::Empty);
     }
     let (core, build) = match s.split_once('+') {
         Some((core, build)) => (core, Some(build)),
@@ -20,14 +35,15 @@ pub fn parse(text: &str) -> Result<Version, String> {
     };
     let parts: Vec<&str> = core.split('.').collect();
     if parts.len() > 4 || (build.is_some() && parts.len() > 3) {
-        return Err(format!("`{text}` has too many parts"));
+        return Err(VersionError::TooManyParts(text.to_string()));
     }
     let mut numbers = [0u64; 4];
     for (i, part) in parts.iter().enumerate() {
+        let (part, text) = (part.to_string(), text.to_string());
         if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(format!("`{part}` in `{text}` is not a whole number"));
+            return Err(VersionError::NotANumber { part, text });
         }
-        numbers[i] = part.parse().map_err(|_| format!("`{part}` in `{text}` is too large"))?;
+        numbers[i] = part.parse().map_err(|_| VersionError::TooLarge { part: part.clone(), text })?;
     }
     let mut version = Version::new(numbers[0], numbers[1], numbers[2]);
     let build = match build {
@@ -36,7 +52,7 @@ pub fn parse(text: &str) -> Result<Version, String> {
         None => None,
     };
     if let Some(b) = build {
-        version.build = BuildMetadata::new(&b).map_err(|_| format!("`{b}` is not a valid build"))?;
+        version.build = BuildMetadata::new(&b).map_err(|_| VersionError::BadBuild(b.clone()))?;
     }
     Ok(version)
 }

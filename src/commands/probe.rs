@@ -2,7 +2,7 @@
 
 use super::{ExitStatus, Outcome, Setup, render_input_error};
 use crate::cli::{ProbeArgs, ProbeFormat};
-use crate::input::{self, ArraySpec};
+use crate::input::{self, ArraySpec, InputError};
 use crate::model::Server;
 use crate::policy::Overrides;
 use crate::probe::verdict::{self, ArrayOutbound, ServerOutbound};
@@ -10,9 +10,9 @@ use crate::probe::{Options, ProbeReport, smtp, tls};
 use std::path::Path;
 
 /// The outbound side of one `--array`, at the version and with the rules data the run uses.
-fn outbound(setup: &Setup, path: &Path) -> Result<ArrayOutbound, String> {
+fn outbound(setup: &Setup, path: &Path) -> Result<ArrayOutbound, InputError> {
     let spec = ArraySpec::new(path);
-    let array = input::load(&spec, &setup.load).map_err(|e| render_input_error(&e, setup.color))?;
+    let array = input::load(&spec, &setup.load)?;
     let p = crate::posture::resolve(&setup.k, &array, &array.version);
     let now = setup.now;
     let expired = |s: &Server| {
@@ -40,7 +40,7 @@ fn outbound(setup: &Setup, path: &Path) -> Result<ArrayOutbound, String> {
 }
 
 /// The network options, or a usage error (a bad client certificate or key).
-fn options(args: &ProbeArgs) -> Result<Options, String> {
+fn options(args: &ProbeArgs) -> Result<Options, tls::IdentityError> {
     let identity = match (&args.client_cert, &args.client_key) {
         (Some(c), Some(k)) => Some(tls::load_identity(c, k)?),
         _ => None,
@@ -62,25 +62,28 @@ pub(super) fn run(args: &ProbeArgs) -> Outcome {
         Ok(p) => p,
         Err(o) => return o,
     };
-    let usage = |message: String| Outcome::usage(format!("error: {message}\n"));
+    let usage = |message: &dyn std::fmt::Display| Outcome::usage(format!("error: {message}\n"));
     let file = match &args.targets_file {
         Some(path) => match std::fs::read_to_string(path) {
             Ok(text) => Some(text),
-            Err(e) => return usage(format!("cannot read {}: {e}", path.display())),
+            Err(e) => return usage(&format!("cannot read {}: {e}", path.display())),
         },
         None => None,
     };
     let targets = match crate::probe::targets(&args.targets, file.as_deref()) {
         Ok(t) => t,
-        Err(e) => return usage(e),
+        Err(e) => return usage(&e),
     };
     let options = match options(args) {
         Ok(o) => o,
-        Err(e) => return usage(e),
+        Err(e) => return usage(&e),
     };
     let arrays = match args.array.iter().map(|a| outbound(&setup, a)).collect::<Result<Vec<_>, _>>() {
         Ok(a) => a,
-        Err(stderr) => return Outcome { stderr, exit: ExitStatus::Input, ..Outcome::default() },
+        Err(e) => {
+            let stderr = render_input_error(&e, setup.color);
+            return Outcome { stderr, exit: ExitStatus::Input, ..Outcome::default() };
+        }
     };
     let mut reports = crate::probe::probe_all(&targets, &options, usize::from(args.jobs));
     for r in reports.iter_mut().filter(|r| !r.unprobed()) {

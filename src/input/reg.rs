@@ -285,7 +285,7 @@ fn parse_value(line: &str, start: usize, end: usize, header: RegHeader) -> Resul
         } else {
             return Err(bad(format!("`{data}` is not a value regedit writes")));
         };
-        let bytes = hex_bytes(list).map_err(bad)?;
+        let bytes = hex_bytes(list).map_err(|b| bad(format!("`{b}` is not a hex byte")))?;
         match kind {
             4 if bytes.len() == 4 => RegData::Dword(u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])),
             0xb if bytes.len() == 8 => RegData::Qword(u64::from_le_bytes(
@@ -318,17 +318,12 @@ fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     s.get(..prefix.len()).filter(|h| h.eq_ignore_ascii_case(prefix)).map(|_| &s[prefix.len()..])
 }
 
-fn hex_bytes(list: &str) -> Result<Vec<u8>, String> {
+/// The bytes of a `hex:` list, or the first item that is not a hex byte.
+fn hex_bytes(list: &str) -> Result<Vec<u8>, &str> {
     list.split(',')
         .map(str::trim)
         .filter(|b| !b.is_empty())
-        .map(|b| {
-            if b.len() <= 2 {
-                u8::from_str_radix(b, 16).map_err(|_| format!("`{b}` is not a hex byte"))
-            } else {
-                Err(format!("`{b}` is not a hex byte"))
-            }
-        })
+        .map(|b| if b.len() <= 2 { u8::from_str_radix(b, 16).map_err(|_| b) } else { Err(b) })
         .collect()
 }
 

@@ -74,7 +74,7 @@ fn rule_of(class: &Class) -> Option<Rule> {
 }
 
 fn setting(ctx: &Ctx<'_>, rule: Rule, c: &Classified) -> Option<Finding> {
-    let s = &ctx.array.settings[c.index];
+    let s = c.setting;
     let v = ctx.version();
     let row = ctx.posture.row.row;
     let name = &c.display;

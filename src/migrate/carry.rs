@@ -96,7 +96,7 @@ fn in_force_registry_values(k: &Knowledge, a: &Array, version: &Version) -> Vec<
         .iter()
         .filter(|c| matches!(c.class, Class::Effective(_)) && c.store == crate::knowledge::Store::Registry)
         .filter_map(|c| {
-            let s = &a.settings[c.index];
+            let s = c.setting;
             let (place, leaf, kind, _) = posture::identify(k, s);
             matches!(kind, Some(SettingKind::ProtocolSwitch | SettingKind::CipherList)).then(|| {
                 format!(

@@ -318,7 +318,8 @@ fn verify(s: &Sides<'_, '_>, goals: &Goals, lines: &[SettingLine]) -> Vec<Item> 
     }
     let mut items = Vec::new();
     for (label, a) in [("as upgraded", s.carried), ("as exported", s.array)] {
-        let p = posture::resolve(k, &with_lines(a, lines), to);
+        let applied = with_lines(a, lines);
+        let p = posture::resolve(k, &applied, to);
         for (key, g) in goals {
             let Some(d) = direction_of(&p, key) else { continue };
             let reachable = !g.contains(&Protocol::Ssl2)

@@ -24,10 +24,19 @@ pub struct Target {
     pub port: u16,
 }
 
+/// A peer that is not `HOST`, `HOST:PORT` or `[IPv6]:PORT`, or no peer at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TargetError {
+    #[error("`{0}` is not HOST, HOST:PORT or [IPv6]:PORT")]
+    Malformed(String),
+    #[error("name at least one peer: seglint probe HOST[:PORT] (or --targets FILE)")]
+    None,
+}
+
 /// `host`, `host:port`, `[v6]:port`, or a bare IPv6 address.
-pub fn parse_target(s: &str) -> Result<Target, String> {
+pub fn parse_target(s: &str) -> Result<Target, TargetError> {
     let s = s.trim();
-    let bad = || format!("`{s}` is not HOST, HOST:PORT or [IPv6]:PORT");
+    let bad = || TargetError::Malformed(s.to_string());
     if let Some(rest) = s.strip_prefix('[') {
         let (host, after) = rest.split_once(']').ok_or_else(bad)?;
         let port = match after.strip_prefix(':') {
@@ -222,8 +231,8 @@ fn handshake(
 ) -> Result<Option<Handshake>, StageError> {
     let Some(mut sock) = to_starttls(t, o, report)? else { return Ok(None) };
     let record = Arc::new(tls::Recorder::default());
-    let config =
-        tls::client_config(offer, o.identity.as_ref(), record.clone()).or_else(|e| fail(Stage::Handshake, e))?;
+    let config = tls::client_config(offer, o.identity.as_ref(), record.clone())
+        .or_else(|e| fail(Stage::Handshake, e.to_string()))?;
     let mut conn = rustls::ClientConnection::new(config, server_name(&t.host)?)
         .or_else(|e| fail(Stage::Handshake, e.to_string()))?;
     let mut after = None;
@@ -416,7 +425,7 @@ pub fn probe_all(targets: &[Target], options: &Options, jobs: usize) -> Vec<Prob
 }
 
 /// Peers to probe from the arguments and a `--targets` file (one per line, `#` comments).
-pub fn targets(args: &[String], file: Option<&str>) -> Result<Vec<Target>, String> {
+pub fn targets(args: &[String], file: Option<&str>) -> Result<Vec<Target>, TargetError> {
     let mut raw: Vec<String> = args.to_vec();
     if let Some(text) = file {
         raw.extend(
@@ -424,7 +433,7 @@ pub fn targets(args: &[String], file: Option<&str>) -> Result<Vec<Target>, Strin
         );
     }
     if raw.is_empty() {
-        return Err("name at least one peer: seglint probe HOST[:PORT] (or --targets FILE)".into());
+        return Err(TargetError::None);
     }
     raw.iter().map(|t| parse_target(t)).collect()
 }

@@ -141,21 +141,35 @@ pub struct Identity {
     pub certified: Arc<rustls::sign::CertifiedKey>,
 }
 
+/// Why `--client-cert` / `--client-key` cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum IdentityError {
+    #[error("cannot read {0}: {1}")]
+    Read(String, rustls::pki_types::pem::Error),
+    #[error("{0} is not a PEM certificate chain: {1}")]
+    NotAChain(String, rustls::pki_types::pem::Error),
+    #[error("{0} holds no certificate")]
+    Empty(String),
+    #[error("{0} is not a PEM private key: {1}")]
+    NotAKey(String, rustls::pki_types::pem::Error),
+    #[error("unsupported private key: {0}")]
+    Unsupported(rustls::Error),
+}
+
 /// Loads `--client-cert` / `--client-key` (PEM).
-pub fn load_identity(cert: &std::path::Path, key: &std::path::Path) -> Result<Identity, String> {
+pub fn load_identity(cert: &std::path::Path, key: &std::path::Path) -> Result<Identity, IdentityError> {
     use rustls::pki_types::PrivateKeyDer;
     use rustls::pki_types::pem::PemObject;
+    let shown = cert.display().to_string();
     let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
-        .map_err(|e| format!("cannot read {}: {e}", cert.display()))?
+        .map_err(|e| IdentityError::Read(shown.clone(), e))?
         .collect::<Result<_, _>>()
-        .map_err(|e| format!("{} is not a PEM certificate chain: {e}", cert.display()))?;
+        .map_err(|e| IdentityError::NotAChain(shown.clone(), e))?;
     if chain.is_empty() {
-        return Err(format!("{} holds no certificate", cert.display()));
+        return Err(IdentityError::Empty(shown));
     }
-    let key =
-        PrivateKeyDer::from_pem_file(key).map_err(|e| format!("{} is not a PEM private key: {e}", key.display()))?;
-    let signing =
-        rustls::crypto::ring::sign::any_supported_type(&key).map_err(|e| format!("unsupported private key: {e}"))?;
+    let key = PrivateKeyDer::from_pem_file(key).map_err(|e| IdentityError::NotAKey(key.display().to_string(), e))?;
+    let signing = rustls::crypto::ring::sign::any_supported_type(&key).map_err(IdentityError::Unsupported)?;
     Ok(Identity { certified: Arc::new(rustls::sign::CertifiedKey::new(chain, signing)) })
 }
 
@@ -164,18 +178,18 @@ pub fn client_config(
     offer: Offer,
     identity: Option<&Identity>,
     record: Arc<Recorder>,
-) -> Result<Arc<rustls::ClientConfig>, String> {
+) -> Result<Arc<rustls::ClientConfig>, rustls::Error> {
     let provider = Arc::new(provider(offer));
     let versions: &[&rustls::SupportedProtocolVersion] = match offer {
         Offer::Tls12Only => &[&rustls::version::TLS12],
         _ => rustls::ALL_VERSIONS,
     };
     let roots = Arc::new(rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() });
-    let inner =
-        WebPkiServerVerifier::builder_with_provider(roots, provider.clone()).build().map_err(|e| e.to_string())?;
+    let inner = WebPkiServerVerifier::builder_with_provider(roots, provider.clone())
+        .build()
+        .map_err(|e| rustls::Error::General(e.to_string()))?;
     let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_protocol_versions(versions)
-        .map_err(|e| e.to_string())?
+        .with_protocol_versions(versions)?
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(Verifier { inner, record: record.clone() }))
         .with_client_cert_resolver(Arc::new(ClientCert { key: identity.map(|i| i.certified.clone()), record }));

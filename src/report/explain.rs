@@ -130,7 +130,7 @@ pub fn human(k: &Knowledge, array: &Array, p: &Posture<'_>) -> String {
     if !tls.is_empty() {
         let _ = writeln!(out, "\nTLS settings in the input");
         for c in tls {
-            let s = &array.settings[c.index];
+            let s = c.setting;
             let f = &array.files[s.loc.file];
             let (l, col) = f.line_col(s.loc.span.offset);
             let verdict = match &c.class {

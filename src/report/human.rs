@@ -130,113 +130,117 @@ pub fn render_finding(f: &Finding, array: Option<&Array>, k: &Knowledge, style: 
 pub fn render(report: &CheckReport, k: &Knowledge, style: Style) -> String {
     let mut out = String::new();
     for a in &report.arrays {
-        if !style.quiet {
-            match &a.array {
-                Some(x) => {
-                    let name = x.name.as_deref().map(|n| format!("{n}, ")).unwrap_or_default();
-                    let servers = x.servers.len();
-                    let _ = writeln!(
-                        out,
-                        "── {} ({name}SEG {}, {servers} server{}) ──",
-                        a.source,
-                        crate::version::without_build(&x.version),
-                        if servers == 1 { "" } else { "s" }
-                    );
-                }
-                None => {
-                    let _ = writeln!(out, "── {} ──", a.source);
-                }
-            }
-        }
-        if let Some(e) = &a.error {
-            let _ = handler(style).render_report(&mut out, &InputDiagnostic::new(e));
-        }
-        for f in a.findings.iter().filter(|f| f.counts()) {
-            out.push_str(&render_finding(f, a.array.as_ref(), k, style));
-            out.push('\n');
-        }
-        if !style.quiet {
-            // What does not count is told in a line each, so it neither hides nor shouts.
-            for f in a.findings.iter().filter(|f| f.suppressed.is_some()) {
-                let why = match f.suppressed.as_deref() {
-                    Some("") | None => "no reason given, see SEG901".to_string(),
-                    Some(reason) => format!("reason: {reason}"),
-                };
-                let _ = writeln!(out, "  allowed: {} ({why})", brief(f, a.array.as_ref()));
-            }
-            let known: Vec<&Finding> =
-                a.findings.iter().filter(|f| f.suppressed.is_none() && f.in_baseline == Some(true)).collect();
-            if style.verbose {
-                for f in &known {
-                    let _ = writeln!(out, "  in the baseline: {}", brief(f, a.array.as_ref()));
-                }
-            } else if !known.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "  {} finding{} already in the baseline, not shown (--verbose lists them)",
-                    known.len(),
-                    plural(known.len())
-                );
-            }
-        }
-        if style.verbose {
-            if let Some(x) = &a.array {
-                for u in &x.unknown {
-                    let (line, col) = x.files[u.loc.file].line_col(u.loc.span.offset);
-                    let _ = writeln!(out, "  ignored: {} at {}:{line}:{col}", u.value, x.files[u.loc.file].display);
-                }
-            }
-        }
-        if !style.quiet && a.error.is_none() && a.findings.is_empty() {
-            let _ = writeln!(out, "  no findings\n");
-        } else if !style.quiet && a.findings.iter().any(|f| !f.counts()) {
-            out.push('\n');
-        }
+        array(&mut out, a, k, style);
     }
-    if let (Some((file, fixed)), false) = (&report.baseline, style.quiet) {
-        let (new, known) = report.baseline_counts();
-        let _ = writeln!(out, "baseline {file}: {new} new, {known} known, {} fixed or stale", fixed.len());
-        for e in fixed {
-            let place: Vec<&str> =
-                [Some(e.array.as_str()), e.server.as_deref(), e.direction.as_deref(), e.setting.as_deref()]
-                    .into_iter()
-                    .flatten()
-                    .collect();
-            let _ = writeln!(out, "  fixed: {} ({}): {}", e.code, place.join(", "), e.message);
-        }
-        if !fixed.is_empty() {
-            let _ = writeln!(out, "  (write the baseline again with --write-baseline to drop them)");
-        }
+    if !style.quiet {
+        baseline(&mut out, report);
+        summary(&mut out, report);
+    }
+    out
+}
+
+/// One array: its header, input error, the findings that count in full, and a line for each
+/// that does not.
+fn array(out: &mut String, a: &super::ArrayReport, k: &Knowledge, style: Style) {
+    if !style.quiet {
+        let _ = match &a.array {
+            Some(x) => {
+                let name = x.name.as_deref().map(|n| format!("{n}, ")).unwrap_or_default();
+                let (n, v) = (x.servers.len(), crate::version::without_build(&x.version));
+                writeln!(out, "── {} ({name}SEG {v}, {n} server{}) ──", a.source, plural(n))
+            }
+            None => writeln!(out, "── {} ──", a.source),
+        };
+    }
+    if let Some(e) = &a.error {
+        let _ = handler(style).render_report(out, &InputDiagnostic::new(e));
+    }
+    for f in a.findings.iter().filter(|f| f.counts()) {
+        out.push_str(&render_finding(f, a.array.as_ref(), k, style));
         out.push('\n');
     }
     if !style.quiet {
-        let s = report.summary();
-        let arrays = report.arrays.len();
-        let errors = report.input_errors();
-        let _ = write!(
-            out,
-            "{} error{}, {} warning{}, {} info in {arrays} array{}",
-            s.error,
-            plural(s.error),
-            s.warning,
-            plural(s.warning),
-            s.info,
-            plural(arrays)
-        );
-        let allowed = report.findings().filter(|f| f.suppressed.is_some()).count();
-        if allowed > 0 {
-            let _ = write!(out, "; {allowed} allowed by seglint-allow");
+        not_counted(out, a, style);
+    }
+    if let (true, Some(x)) = (style.verbose, &a.array) {
+        for u in &x.unknown {
+            let (line, col) = x.files[u.loc.file].line_col(u.loc.span.offset);
+            let _ = writeln!(out, "  ignored: {} at {}:{line}:{col}", u.value, x.files[u.loc.file].display);
         }
-        let known = report.findings().filter(|f| f.suppressed.is_none() && f.in_baseline == Some(true)).count();
-        if known > 0 {
-            let _ = write!(out, "; {known} in the baseline");
-        }
-        if errors > 0 {
-            let _ = write!(out, "; {errors} could not be read");
-        }
+    }
+    if !style.quiet && a.error.is_none() && a.findings.is_empty() {
+        let _ = writeln!(out, "  no findings\n");
+    } else if !style.quiet && a.findings.iter().any(|f| !f.counts()) {
         out.push('\n');
     }
-    out
+}
+
+/// What does not count is told in a line each, so it neither hides nor shouts.
+fn not_counted(out: &mut String, a: &super::ArrayReport, style: Style) {
+    for f in a.findings.iter().filter(|f| f.suppressed.is_some()) {
+        let why = match f.suppressed.as_deref() {
+            Some("") | None => "no reason given, see SEG901".to_string(),
+            Some(reason) => format!("reason: {reason}"),
+        };
+        let _ = writeln!(out, "  allowed: {} ({why})", brief(f, a.array.as_ref()));
+    }
+    let known: Vec<&Finding> =
+        a.findings.iter().filter(|f| f.suppressed.is_none() && f.in_baseline == Some(true)).collect();
+    if style.verbose {
+        for f in &known {
+            let _ = writeln!(out, "  in the baseline: {}", brief(f, a.array.as_ref()));
+        }
+    } else if !known.is_empty() {
+        let n = known.len();
+        let _ = writeln!(out, "  {n} finding{} already in the baseline, not shown (--verbose lists them)", plural(n));
+    }
+}
+
+/// With `--baseline`: the counts, and the entries no finding matches any more.
+fn baseline(out: &mut String, report: &CheckReport) {
+    let Some((file, fixed)) = &report.baseline else { return };
+    let (new, known) = report.baseline_counts();
+    let _ = writeln!(out, "baseline {file}: {new} new, {known} known, {} fixed or stale", fixed.len());
+    for e in fixed {
+        let place: Vec<&str> =
+            [Some(e.array.as_str()), e.server.as_deref(), e.direction.as_deref(), e.setting.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect();
+        let _ = writeln!(out, "  fixed: {} ({}): {}", e.code, place.join(", "), e.message);
+    }
+    if !fixed.is_empty() {
+        let _ = writeln!(out, "  (write the baseline again with --write-baseline to drop them)");
+    }
+    out.push('\n');
+}
+
+fn summary(out: &mut String, report: &CheckReport) {
+    let s = report.summary();
+    let arrays = report.arrays.len();
+    let _ = write!(
+        out,
+        "{} error{}, {} warning{}, {} info in {arrays} array{}",
+        s.error,
+        plural(s.error),
+        s.warning,
+        plural(s.warning),
+        s.info,
+        plural(arrays)
+    );
+    let allowed = report.findings().filter(|f| f.suppressed.is_some()).count();
+    if allowed > 0 {
+        let _ = write!(out, "; {allowed} allowed by seglint-allow");
+    }
+    let known = report.findings().filter(|f| f.suppressed.is_none() && f.in_baseline == Some(true)).count();
+    if known > 0 {
+        let _ = write!(out, "; {known} in the baseline");
+    }
+    let errors = report.input_errors();
+    if errors > 0 {
+        let _ = write!(out, "; {errors} could not be read");
+    }
+    out.push('\n');
 }
 
 /// A finding in one line: code, name, message and where.
