@@ -332,19 +332,89 @@ fn is_known_command(cmd: &str) -> bool {
         || cmd.strip_prefix("@SECLEVEL=").is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// The membership state while a string is read: per class, and the suites banned by name.
+#[derive(Default)]
+struct Members {
+    classes: [Member; 8],
+    banned_suites: Vec<String>,
+}
+
+impl Members {
+    /// Applies one term (`index` into the reading's terms) whose words all mean something.
+    fn apply(&mut self, op: Op, body: &str, parts: &[Meaning], index: usize) {
+        // A plain suite name is tracked by name, so removing it leaves the rest of its classes.
+        let suite = match parts {
+            [Suite(bits)] => Some((body, *bits)),
+            _ => None,
+        };
+        match (op, suite) {
+            (Op::Move, _) => {}
+            (Op::Add, Some((name, bits))) => {
+                if self.banned_suites.iter().any(|b| b == name) {
+                    return;
+                }
+                for m in pick(&mut self.classes, bits) {
+                    if !m.banned {
+                        m.suites.retain(|(n, _)| n != name);
+                        m.suites.push((name.to_owned(), index));
+                    }
+                }
+            }
+            (Op::Add, None) => {
+                for m in pick(&mut self.classes, combined(parts)) {
+                    if !m.banned {
+                        m.whole = Some(index);
+                    }
+                }
+            }
+            (Op::Remove | Op::Ban, Some((name, bits))) => {
+                for m in pick(&mut self.classes, bits) {
+                    m.suites.retain(|(n, _)| n != name);
+                }
+                if op == Op::Ban {
+                    self.banned_suites.push(name.to_owned());
+                }
+            }
+            (Op::Remove | Op::Ban, None) => {
+                for m in pick(&mut self.classes, covered(parts)) {
+                    m.whole = None;
+                    m.suites.clear();
+                    m.banned |= op == Op::Ban;
+                }
+            }
+        }
+    }
+
+    /// For each weak class still in, the last term that let it in.
+    fn weak(&self, terms: &[(String, Span)]) -> Vec<WeakHit> {
+        WeakClass::ALL
+            .into_iter()
+            .filter_map(|class| {
+                let last = class
+                    .bits()
+                    .members()
+                    .flat_map(|i| {
+                        let m = &self.classes[i];
+                        m.whole.into_iter().chain(m.suites.iter().map(|(_, at)| *at))
+                    })
+                    .max()?;
+                let (term, span) = terms.get(last)?;
+                Some(WeakHit { class, term: term.clone(), span: *span })
+            })
+            .collect()
+    }
+}
+
 /// Read a cipher string. Never fails; see the module documentation for the rules.
 pub fn read(list: &str) -> CipherListReading {
     let mut reading = CipherListReading::default();
-    let mut members: [Member; 8] = Default::default();
-    let mut banned_suites: Vec<String> = Vec::new();
-
+    let mut members = Members::default();
     for (index, (text, span)) in split_terms(list).into_iter().enumerate() {
         reading.terms.push((text.to_owned(), span));
         let (op, body) = [('!', Op::Ban), ('-', Op::Remove), ('+', Op::Move)]
             .into_iter()
             .find_map(|(c, op)| text.strip_prefix(c).map(|rest| (op, rest)))
             .unwrap_or((Op::Add, text));
-        let body_at = span.end() - body.len();
         if body.starts_with('@') {
             if op != Op::Add || !is_known_command(body) {
                 reading.unknown_terms.push((text.to_owned(), span));
@@ -355,9 +425,8 @@ pub fn read(list: &str) -> CipherListReading {
             reading.unknown_terms.push((text.to_owned(), span));
             continue;
         }
-
         let mut parts = Vec::new();
-        let mut at = body_at;
+        let mut at = span.end() - body.len();
         for word in body.split('+') {
             match meaning(word) {
                 Some(m) => parts.push(m),
@@ -365,66 +434,11 @@ pub fn read(list: &str) -> CipherListReading {
             }
             at += word.len() + 1;
         }
-        if parts.len() != body.split('+').count() {
-            continue;
-        }
-        // A plain suite name is tracked by name, so removing it leaves the rest of its classes.
-        let suite = match parts.as_slice() {
-            [Suite(bits)] => Some((body, *bits)),
-            _ => None,
-        };
-
-        match (op, suite) {
-            (Op::Move, _) => {}
-            (Op::Add, Some((name, bits))) => {
-                if banned_suites.iter().any(|b| b == name) {
-                    continue;
-                }
-                for m in pick(&mut members, bits) {
-                    if !m.banned {
-                        m.suites.retain(|(n, _)| n != name);
-                        m.suites.push((name.to_owned(), index));
-                    }
-                }
-            }
-            (Op::Add, None) => {
-                for m in pick(&mut members, combined(&parts)) {
-                    if !m.banned {
-                        m.whole = Some(index);
-                    }
-                }
-            }
-            (Op::Remove | Op::Ban, Some((name, bits))) => {
-                for m in pick(&mut members, bits) {
-                    m.suites.retain(|(n, _)| n != name);
-                }
-                if op == Op::Ban {
-                    banned_suites.push(name.to_owned());
-                }
-            }
-            (Op::Remove | Op::Ban, None) => {
-                for m in pick(&mut members, covered(&parts)) {
-                    m.whole = None;
-                    m.suites.clear();
-                    m.banned |= op == Op::Ban;
-                }
-            }
+        if parts.len() == body.split('+').count() {
+            members.apply(op, body, &parts, index);
         }
     }
-
-    for class in WeakClass::ALL {
-        let last = class
-            .bits()
-            .members()
-            .flat_map(|i| {
-                let m = &members[i];
-                m.whole.into_iter().chain(m.suites.iter().map(|(_, at)| *at))
-            })
-            .max();
-        if let Some((term, span)) = last.and_then(|i| reading.terms.get(i)) {
-            reading.weak.push(WeakHit { class, term: term.clone(), span: *span });
-        }
-    }
+    reading.weak = members.weak(&reading.terms);
     reading
 }
 

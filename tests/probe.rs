@@ -119,85 +119,90 @@ fn session(mut stream: TcpStream, peer: Peer, config: Arc<rustls::ServerConfig>)
             let _ = stream
                 .write_all(format!("250-localhost greets you\r\n250-PIPELINING\r\n{tls}250 8BITMIME\r\n").as_bytes());
         } else if verb == "STARTTLS" {
-            let reply: &[u8] = if peer.behaviour == Behaviour::DataAfterStarttls {
-                b"220 2.0.0 ready\r\n250 injected\r\n"
-            } else {
-                b"220 2.0.0 ready\r\n"
-            };
-            let _ = stream.write_all(reply);
-            if peer.behaviour == Behaviour::DataAfterStarttls {
-                std::thread::sleep(Duration::from_millis(500));
-                return;
-            }
-            if peer.behaviour == Behaviour::LegacyTls10 {
-                let mut hello = [0u8; 1024];
-                let n = std::io::Read::read(&mut stream, &mut hello).unwrap_or(0);
-                let offered = if n >= 11 && hello[0] == 0x16 && hello[5] == 0x01 {
-                    u16::from_be_bytes([hello[9], hello[10]])
-                } else {
-                    0
-                };
-                let answer: &[u8] = if offered == 0x0301 {
-                    &[0x16, 0x03, 0x01, 0x00, 0x2a, 0x02, 0x00, 0x00, 0x26, 0x03, 0x01]
-                } else {
-                    &[0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x46]
-                };
-                let _ = stream.write_all(answer);
-                std::thread::sleep(Duration::from_millis(200));
-                return;
-            }
-            if peer.behaviour == Behaviour::DripHandshake {
-                let mut hello = [0u8; 512];
-                let _ = std::io::Read::read(&mut stream, &mut hello);
-                let record = [0x16, 0x03, 0x03, 0x04, 0x00, 0x02, 0x00, 0x03, 0xfc, 0x03, 0x03];
-                for b in record.iter().chain(std::iter::repeat_n(&0u8, 60)) {
-                    if stream.write_all(&[*b]).is_err() {
-                        return;
-                    }
-                    std::thread::sleep(Duration::from_millis(100));
-                }
-                return;
-            }
-            if peer.behaviour == Behaviour::BreakHandshake {
-                // Read the ClientHello, then answer with something that is not TLS.
-                let mut hello = [0u8; 512];
-                let _ = std::io::Read::read(&mut stream, &mut hello);
-                let _ = stream.write_all(b"not TLS at all\r\n\r\n");
-                return;
-            }
-            let mut conn = rustls::ServerConnection::new(config).unwrap();
-            while conn.is_handshaking() {
-                if conn.complete_io(&mut stream).is_err() {
-                    let _ = conn.write_tls(&mut stream);
-                    return;
-                }
-            }
-            let mut tls = rustls::StreamOwned::new(conn, stream);
-            let mut tls_reader = Vec::new();
-            let mut byte = [0u8; 1];
-            loop {
-                use std::io::Read;
-                match tls.read(&mut byte) {
-                    Ok(1) => tls_reader.push(byte[0]),
-                    _ => return,
-                }
-                if byte[0] == b'\n' {
-                    let cmd = String::from_utf8_lossy(&tls_reader).trim().to_ascii_uppercase();
-                    tls_reader.clear();
-                    let answer: &[u8] =
-                        if cmd.starts_with("EHLO") { b"250-localhost\r\n250 8BITMIME\r\n" } else { b"221 bye\r\n" };
-                    let _ = tls.write_all(answer);
-                    let _ = tls.flush();
-                    if cmd == "QUIT" {
-                        return;
-                    }
-                }
-            }
+            return starttls(stream, peer, config);
         } else if verb == "QUIT" {
             let _ = stream.write_all(b"221 bye\r\n");
             return;
         } else {
             let _ = stream.write_all(b"502 not here\r\n");
+        }
+    }
+}
+
+/// After STARTTLS: the behaviour's answer, or a real rustls handshake and an SMTP dialogue.
+fn starttls(mut stream: TcpStream, peer: Peer, config: Arc<rustls::ServerConfig>) {
+    let reply: &[u8] = if peer.behaviour == Behaviour::DataAfterStarttls {
+        b"220 2.0.0 ready\r\n250 injected\r\n"
+    } else {
+        b"220 2.0.0 ready\r\n"
+    };
+    let _ = stream.write_all(reply);
+    match peer.behaviour {
+        Behaviour::DataAfterStarttls => std::thread::sleep(Duration::from_millis(500)),
+        Behaviour::LegacyTls10 => legacy_tls10(stream),
+        Behaviour::DripHandshake => {
+            let mut hello = [0u8; 512];
+            let _ = std::io::Read::read(&mut stream, &mut hello);
+            let record = [0x16, 0x03, 0x03, 0x04, 0x00, 0x02, 0x00, 0x03, 0xfc, 0x03, 0x03];
+            for b in record.iter().chain(std::iter::repeat_n(&0u8, 60)) {
+                if stream.write_all(&[*b]).is_err() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        }
+        Behaviour::BreakHandshake => {
+            // Read the ClientHello, then answer with something that is not TLS.
+            let mut hello = [0u8; 512];
+            let _ = std::io::Read::read(&mut stream, &mut hello);
+            let _ = stream.write_all(b"not TLS at all\r\n\r\n");
+        }
+        _ => tls_dialogue(stream, config),
+    }
+}
+
+/// Answers a TLSv1.0 hello with a ServerHello, anything else with an alert.
+fn legacy_tls10(mut stream: TcpStream) {
+    let mut hello = [0u8; 1024];
+    let n = std::io::Read::read(&mut stream, &mut hello).unwrap_or(0);
+    let offered =
+        if n >= 11 && hello[0] == 0x16 && hello[5] == 0x01 { u16::from_be_bytes([hello[9], hello[10]]) } else { 0 };
+    let answer: &[u8] = if offered == 0x0301 {
+        &[0x16, 0x03, 0x01, 0x00, 0x2a, 0x02, 0x00, 0x00, 0x26, 0x03, 0x01]
+    } else {
+        &[0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x46]
+    };
+    let _ = stream.write_all(answer);
+    std::thread::sleep(Duration::from_millis(200));
+}
+
+fn tls_dialogue(mut stream: TcpStream, config: Arc<rustls::ServerConfig>) {
+    let mut conn = rustls::ServerConnection::new(config).unwrap();
+    while conn.is_handshaking() {
+        if conn.complete_io(&mut stream).is_err() {
+            let _ = conn.write_tls(&mut stream);
+            return;
+        }
+    }
+    let mut tls = rustls::StreamOwned::new(conn, stream);
+    let mut tls_reader = Vec::new();
+    let mut byte = [0u8; 1];
+    loop {
+        use std::io::Read;
+        match tls.read(&mut byte) {
+            Ok(1) => tls_reader.push(byte[0]),
+            _ => return,
+        }
+        if byte[0] == b'\n' {
+            let cmd = String::from_utf8_lossy(&tls_reader).trim().to_ascii_uppercase();
+            tls_reader.clear();
+            let answer: &[u8] =
+                if cmd.starts_with("EHLO") { b"250-localhost\r\n250 8BITMIME\r\n" } else { b"221 bye\r\n" };
+            let _ = tls.write_all(answer);
+            let _ = tls.flush();
+            if cmd == "QUIT" {
+                return;
+            }
         }
     }
 }

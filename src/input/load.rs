@@ -89,63 +89,84 @@ fn read(path: &Path, display: &str, max: u64) -> Result<SourceFile, InputError> 
 }
 
 /// Loads one array: its XML export and, for a directory, its `.reg` and `.settings` files.
-pub fn load(spec: &ArraySpec, opts: &LoadOptions) -> Result<Array, InputError> {
+/// The files of one array: its XML export, and for a directory its `.reg` and `.settings` files.
+fn files_of(spec: &ArraySpec) -> Result<(PathBuf, Vec<PathBuf>), InputError> {
     let path = &spec.path;
-    let (xml_path, extra) = if path.is_dir() {
-        let entries = std::fs::read_dir(path)
-            .map_err(|e| InputError::new(format!("{}: cannot read the directory: {e}", spec.source)))?;
-        let mut files: Vec<PathBuf> =
-            entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_file()).collect();
-        files.sort();
-        let xmls: Vec<&PathBuf> = files.iter().filter(|p| has_ext(p, "xml")).collect();
-        let xml = match xmls.as_slice() {
-            [one] => (*one).clone(),
-            // Regression: with -r given, the help still said "use --recursive".
-            [] if spec.recursive => return Err(InputError::new(format!("{}: no array here: no *.xml export in this directory or any directory below it", spec.source)).help("an array directory holds exactly one *.xml export plus any *.reg and *.settings files; check that the path is the folder of your exports")),
-            [] => return Err(InputError::new(format!("{}: no XML export in this directory", spec.source)).help("an array directory holds exactly one *.xml export plus any *.reg and *.settings files; use --recursive to search subdirectories")),
-            many => {
-                let names: Vec<String> = many.iter().map(|p| file_name(p)).collect();
-                return Err(InputError::new(format!("{}: {} XML exports in one directory ({})", spec.source, many.len(), names.join(", "))).help("an array directory holds exactly one *.xml export; put each array in its own directory"));
-            }
-        };
-        let mut extra: Vec<PathBuf> = files.iter().filter(|p| has_ext(p, "reg")).cloned().collect();
-        extra.extend(files.iter().filter(|p| has_ext(p, "settings")).cloned());
-        (xml, extra)
-    } else if path.exists() {
-        (path.clone(), Vec::new())
-    } else {
+    if !path.is_dir() {
+        if path.exists() {
+            return Ok((path.clone(), Vec::new()));
+        }
         return Err(InputError::new(format!("{}: no such file or directory", spec.source))
             .help("name an XML export or a directory that holds one"));
+    }
+    let entries = std::fs::read_dir(path)
+        .map_err(|e| InputError::new(format!("{}: cannot read the directory: {e}", spec.source)))?;
+    let mut files: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_file()).collect();
+    files.sort();
+    let xmls: Vec<&PathBuf> = files.iter().filter(|p| has_ext(p, "xml")).collect();
+    let one = "an array directory holds exactly one *.xml export plus any *.reg and *.settings files";
+    let xml = match xmls.as_slice() {
+        [one] => (*one).clone(),
+        // Regression: with -r given, the help still said "use --recursive".
+        [] if spec.recursive => {
+            let message =
+                format!("{}: no array here: no *.xml export in this directory or any directory below it", spec.source);
+            return Err(
+                InputError::new(message).help(format!("{one}; check that the path is the folder of your exports"))
+            );
+        }
+        [] => {
+            let message = format!("{}: no XML export in this directory", spec.source);
+            return Err(InputError::new(message).help(format!("{one}; use --recursive to search subdirectories")));
+        }
+        many => {
+            let names: Vec<String> = many.iter().map(|p| file_name(p)).collect();
+            let message =
+                format!("{}: {} XML exports in one directory ({})", spec.source, many.len(), names.join(", "));
+            return Err(InputError::new(message)
+                .help("an array directory holds exactly one *.xml export; put each array in its own directory"));
+        }
     };
+    let mut extra: Vec<PathBuf> = files.iter().filter(|p| has_ext(p, "reg")).cloned().collect();
+    extra.extend(files.iter().filter(|p| has_ext(p, "settings")).cloned());
+    Ok((xml, extra))
+}
 
+/// The product version: `--seg-version`, else the export's, which must be there and parse.
+fn version_of(
+    opts: &LoadOptions,
+    file: &SourceFile,
+    stated: Option<&crate::model::At<String>>,
+) -> Result<Version, InputError> {
+    match (&opts.seg_version, stated) {
+        (Some(v), _) => Ok(v.clone()),
+        (None, Some(at)) => crate::version::parse(&at.value).map_err(|e| {
+            let message = format!("`{}` is not a product version: {e}", at.value);
+            InputError::in_file(&file.display, &file.text, Some(at.loc.span), message)
+                .help(crate::version::ACCEPTED_FORMS)
+        }),
+        (None, None) => {
+            let root = file.text.find("<SegConfiguration").map_or(Span::new(0, 0), |i| Span::new(i + 1, 16));
+            Err(InputError::in_file(&file.display, &file.text, Some(root), "the export has no productVersion")
+                .help("add productVersion=\"8.2.1\" to <SegConfiguration>, or give the version with --seg-version"))
+        }
+    }
+}
+
+/// Loads one array: its XML export and, for a directory, its `.reg` and `.settings` files.
+pub fn load(spec: &ArraySpec, opts: &LoadOptions) -> Result<Array, InputError> {
+    let (xml_path, extra) = files_of(spec)?;
     let display_of = |p: &Path| {
-        if p == path { spec.source.clone() } else { Path::new(&spec.source).join(file_name(p)).display().to_string() }
+        if p == spec.path {
+            spec.source.clone()
+        } else {
+            Path::new(&spec.source).join(file_name(p)).display().to_string()
+        }
     };
     let xml_file = read(&xml_path, &display_of(&xml_path), opts.max_input_size)?;
     let base = xml_path.parent().map(Path::to_path_buf).unwrap_or_default();
     let x = xml::parse(&xml_file.text, 0, &xml_file.display, &base)?;
-    let version = match (&opts.seg_version, &x.version) {
-        (Some(v), _) => v.clone(),
-        (None, Some(at)) => crate::version::parse(&at.value).map_err(|e| {
-            InputError::in_file(
-                &xml_file.display,
-                &xml_file.text,
-                Some(at.loc.span),
-                format!("`{}` is not a product version: {e}", at.value),
-            )
-            .help(crate::version::ACCEPTED_FORMS)
-        })?,
-        (None, None) => {
-            let root = xml_file.text.find("<SegConfiguration").map_or(Span::new(0, 0), |i| Span::new(i + 1, 16));
-            return Err(InputError::in_file(
-                &xml_file.display,
-                &xml_file.text,
-                Some(root),
-                "the export has no productVersion",
-            )
-            .help("add productVersion=\"8.2.1\" to <SegConfiguration>, or give the version with --seg-version"));
-        }
-    };
+    let version = version_of(opts, &xml_file, x.version.as_ref())?;
     let mut array = Array {
         source: spec.source.clone(),
         name: x.array_name,
@@ -161,14 +182,11 @@ pub fn load(spec: &ArraySpec, opts: &LoadOptions) -> Result<Array, InputError> {
     for p in extra {
         let file = read(&p, &display_of(&p), opts.max_input_size)?;
         let id = array.files.len();
+        let bad = |e: &dyn miette::Diagnostic| InputError::from_diagnostic(&file.display, &file.text, e);
         if has_ext(&p, "reg") {
-            let parsed =
-                reg::parse(&file.text).map_err(|e| InputError::from_diagnostic(&file.display, &file.text, &e))?;
-            merge_reg(&mut array, id, parsed);
+            merge_reg(&mut array, id, reg::parse(&file.text).map_err(|e| bad(&e))?);
         } else {
-            let parsed =
-                settings::parse(&file.text).map_err(|e| InputError::from_diagnostic(&file.display, &file.text, &e))?;
-            merge_settings(&mut array, id, parsed);
+            merge_settings(&mut array, id, settings::parse(&file.text).map_err(|e| bad(&e))?);
         }
         array.files.push(file);
     }

@@ -89,39 +89,78 @@ fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
     })
 }
 
-pub fn parse(text: &str) -> Result<RegFile, RegError> {
-    let mut it = lines(text).peekable();
-    let header = loop {
-        let Some((at, line)) = it.next() else {
-            return Err(error(
-                Span::new(0, 0),
-                "the file is empty",
-                "no header",
-                "a registry export starts with `Windows Registry Editor Version 5.00` (or `REGEDIT4`)",
-            ));
-        };
+/// The header line, after any blank lines.
+fn header<'t>(it: &mut impl Iterator<Item = (usize, &'t str)>) -> Result<RegHeader, RegError> {
+    let help = "a registry export starts with `Windows Registry Editor Version 5.00` (or `REGEDIT4`), as regedit and `reg export` write";
+    for (at, line) in it {
         let t = line.trim();
         if t.is_empty() {
             continue;
         }
         if t.eq_ignore_ascii_case("Windows Registry Editor Version 5.00") {
-            break RegHeader::V5;
+            return Ok(RegHeader::V5);
         }
         if t.eq_ignore_ascii_case("REGEDIT4") {
-            break RegHeader::Regedit4;
+            return Ok(RegHeader::Regedit4);
         }
         return Err(error(
             Span::new(at, line.len()),
             format!("`{t}` is not a registry export header"),
             "expected a header",
-            "a registry export starts with `Windows Registry Editor Version 5.00` (or `REGEDIT4`), as regedit and `reg export` write",
+            help,
         ));
+    }
+    Err(error(Span::new(0, 0), "the file is empty", "no header", help))
+}
+
+/// A `[KEY]` or `[-KEY]` line (`t` trimmed, starting at `start`).
+fn key_line(t: &str, start: usize) -> Result<RegKey, RegError> {
+    let help = "write keys as [HKEY_LOCAL_MACHINE\\SOFTWARE\\...]";
+    let Some(inner) = t.strip_prefix('[').and_then(|r| r.strip_suffix(']')) else {
+        return Err(error(Span::new(start, t.len()), "a key line does not end with `]`", "unclosed key", help));
     };
+    let (delete, path) = match inner.strip_prefix('-') {
+        Some(p) => (true, p),
+        None => (false, inner),
+    };
+    if path.trim().is_empty() {
+        return Err(error(Span::new(start, t.len()), "the key path is empty", "empty key", help));
+    }
+    let path_start = start + 1 + usize::from(delete);
+    Ok(RegKey {
+        path: path.to_string(),
+        path_span: Span::new(path_start, path.len()),
+        delete,
+        span: Span::new(start, t.len()),
+        values: Vec::new(),
+    })
+}
+
+/// A value line joined with the lines it continues on (hex data ends lines with `\`); returns
+/// the joined text and where the last of its lines ends.
+fn joined<'t>(t: &str, start: usize, it: &mut impl Iterator<Item = (usize, &'t str)>) -> (String, usize) {
+    let mut joined = t.to_string();
+    let mut end = start + t.len();
+    while joined.ends_with('\\') {
+        joined.pop();
+        match it.next() {
+            Some((next_at, next)) => {
+                joined.push_str(next.trim());
+                end = next_at + next.trim_end().len();
+            }
+            None => break,
+        }
+    }
+    (joined, end)
+}
+
+pub fn parse(text: &str) -> Result<RegFile, RegError> {
+    let mut it = lines(text);
+    let header = header(&mut it)?;
     let mut file = RegFile { header, keys: Vec::new(), comments: Vec::new() };
     while let Some((at, line)) = it.next() {
-        let indent = line.len() - line.trim_start().len();
         let t = line.trim();
-        let start = at + indent;
+        let start = at + (line.len() - line.trim_start().len());
         if t.is_empty() {
             continue;
         }
@@ -135,65 +174,26 @@ pub fn parse(text: &str) -> Result<RegFile, RegError> {
             }
             continue;
         }
+        // A suppression covers the next line that is neither blank nor a comment.
         for c in file.comments.iter_mut().rev().take_while(|c| c.covers.is_none()) {
             c.covers = Some(Span::new(start, t.len()));
         }
         if t.starts_with('[') {
-            let Some(inner) = t.strip_prefix('[').and_then(|r| r.strip_suffix(']')) else {
-                return Err(error(
-                    Span::new(start, t.len()),
-                    "a key line does not end with `]`",
-                    "unclosed key",
-                    "write keys as [HKEY_LOCAL_MACHINE\\SOFTWARE\\...]",
-                ));
-            };
-            let (delete, path) = match inner.strip_prefix('-') {
-                Some(p) => (true, p),
-                None => (false, inner),
-            };
-            if path.trim().is_empty() {
-                return Err(error(
-                    Span::new(start, t.len()),
-                    "the key path is empty",
-                    "empty key",
-                    "write keys as [HKEY_LOCAL_MACHINE\\SOFTWARE\\...]",
-                ));
-            }
-            let path_start = start + 1 + usize::from(delete);
-            file.keys.push(RegKey {
-                path: path.to_string(),
-                path_span: Span::new(path_start, path.len()),
-                delete,
-                span: Span::new(start, t.len()),
-                values: Vec::new(),
-            });
+            file.keys.push(key_line(t, start)?);
             continue;
         }
-        // A value; hex data may continue on following lines that end in `\`.
-        let mut joined = t.to_string();
-        let mut end = start + t.len();
-        while joined.ends_with('\\') {
-            joined.pop();
-            match it.next() {
-                Some((next_at, next)) => {
-                    joined.push_str(next.trim());
-                    end = next_at + next.trim_end().len();
-                }
-                None => break,
-            }
-        }
+        let (joined, end) = joined(t, start, &mut it);
         let value = parse_value(&joined, start, end, header)?;
-        match file.keys.last_mut() {
-            Some(key) => key.values.push(value),
-            None => {
-                return Err(error(
-                    Span::new(start, t.len()),
-                    "a value comes before any [key]",
-                    "value outside a key",
-                    "put values under a [HKEY_LOCAL_MACHINE\\...] line",
-                ));
-            }
-        }
+        let Some(key) = file.keys.last_mut() else {
+            let help = "put values under a [HKEY_LOCAL_MACHINE\\...] line";
+            return Err(error(
+                Span::new(start, t.len()),
+                "a value comes before any [key]",
+                "value outside a key",
+                help,
+            ));
+        };
+        key.values.push(value);
     }
     Ok(file)
 }
@@ -253,64 +253,7 @@ fn parse_value(line: &str, start: usize, end: usize, header: RegHeader) -> Resul
     let after_eq = &line[eq + 1..];
     let data_start = start + eq + 1 + (after_eq.len() - after_eq.trim_start().len());
     let data_span = Span::between(data_start.min(end), end);
-    let bad = |message: String| {
-        error(
-            data_span,
-            message,
-            "bad value data",
-            "regedit writes dword:XXXXXXXX (8 hex digits), \"text\", hex:XX,XX,…, hex(N):XX,… or - (delete)",
-        )
-    };
-    let value = if data == "-" {
-        RegData::Delete
-    } else if data.starts_with('"') {
-        let (s, len) = quoted(data, data_start)?;
-        if !data[len..].trim().is_empty() {
-            return Err(bad(format!("unexpected text after the string: `{}`", data[len..].trim())));
-        }
-        RegData::Sz(s)
-    } else if let Some(hex) = strip_prefix_ci(data, "dword:") {
-        if hex.is_empty() || hex.len() > 8 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(bad(format!("`{hex}` is not a DWORD (1 to 8 hex digits)")));
-        }
-        RegData::Dword(u32::from_str_radix(hex, 16).map_err(|e| bad(e.to_string()))?)
-    } else if let Some(rest) = strip_prefix_ci(data, "hex") {
-        let (kind, list) = if let Some(list) = rest.strip_prefix(':') {
-            (3, list)
-        } else if let Some(inner) = rest.strip_prefix('(') {
-            let Some((k, list)) = inner.split_once("):") else {
-                return Err(bad("a hex type is written hex(N):".into()));
-            };
-            (u32::from_str_radix(k, 16).map_err(|_| bad(format!("`{k}` is not a hex value type")))?, list)
-        } else {
-            return Err(bad(format!("`{data}` is not a value regedit writes")));
-        };
-        let bytes = hex_bytes(list).map_err(|b| bad(format!("`{b}` is not a hex byte")))?;
-        match kind {
-            4 if bytes.len() == 4 => RegData::Dword(u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])),
-            0xb if bytes.len() == 8 => RegData::Qword(u64::from_le_bytes(
-                bytes[..8].try_into().map_err(|_| bad("a QWORD has 8 bytes".into()))?,
-            )),
-            4 | 0xb => {
-                return Err(bad(format!(
-                    "hex({kind:x}) needs {} bytes, found {}",
-                    if kind == 4 { 4 } else { 8 },
-                    bytes.len()
-                )));
-            }
-            1 => RegData::Sz(text(&bytes, header).trim_end_matches('\0').to_string()),
-            2 => RegData::ExpandSz(text(&bytes, header).trim_end_matches('\0').to_string()),
-            7 => {
-                let all = text(&bytes, header);
-                RegData::MultiSz(
-                    all.trim_end_matches('\0').split('\0').filter(|s| !s.is_empty()).map(str::to_string).collect(),
-                )
-            }
-            kind => RegData::Binary { kind, bytes },
-        }
-    } else {
-        return Err(bad(format!("`{}` is not a value type regedit writes", data.split(':').next().unwrap_or(data))));
-    };
+    let value = data_value(data, data_start, data_span, header)?;
     Ok(RegValue { name, name_span, data: value, data_span, span: Span::between(start, end) })
 }
 
@@ -338,6 +281,69 @@ fn text(bytes: &[u8], header: RegHeader) -> String {
         }
         RegHeader::Regedit4 => bytes.iter().map(|&b| char::from(b)).collect(),
     }
+}
+
+/// The data after `=`: a deletion, a string, a DWORD, or `hex` data of a type.
+fn data_value(data: &str, data_start: usize, data_span: Span, header: RegHeader) -> Result<RegData, RegError> {
+    let bad = |message: String| {
+        let help = "regedit writes dword:XXXXXXXX (8 hex digits), \"text\", hex:XX,XX,…, hex(N):XX,… or - (delete)";
+        error(data_span, message, "bad value data", help)
+    };
+    if data == "-" {
+        return Ok(RegData::Delete);
+    }
+    if data.starts_with('"') {
+        let (s, len) = quoted(data, data_start)?;
+        if !data[len..].trim().is_empty() {
+            return Err(bad(format!("unexpected text after the string: `{}`", data[len..].trim())));
+        }
+        return Ok(RegData::Sz(s));
+    }
+    if let Some(hex) = strip_prefix_ci(data, "dword:") {
+        if hex.is_empty() || hex.len() > 8 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(bad(format!("`{hex}` is not a DWORD (1 to 8 hex digits)")));
+        }
+        return Ok(RegData::Dword(u32::from_str_radix(hex, 16).map_err(|e| bad(e.to_string()))?));
+    }
+    let Some(rest) = strip_prefix_ci(data, "hex") else {
+        return Err(bad(format!("`{}` is not a value type regedit writes", data.split(':').next().unwrap_or(data))));
+    };
+    let (kind, list) = if let Some(list) = rest.strip_prefix(':') {
+        (3, list)
+    } else if let Some(inner) = rest.strip_prefix('(') {
+        let Some((k, list)) = inner.split_once("):") else {
+            return Err(bad("a hex type is written hex(N):".into()));
+        };
+        (u32::from_str_radix(k, 16).map_err(|_| bad(format!("`{k}` is not a hex value type")))?, list)
+    } else {
+        return Err(bad(format!("`{data}` is not a value regedit writes")));
+    };
+    let bytes = hex_bytes(list).map_err(|b| bad(format!("`{b}` is not a hex byte")))?;
+    let found = bytes.len();
+    typed_hex(kind, bytes, header)
+        .ok_or_else(|| bad(format!("hex({kind:x}) needs {} bytes, found {found}", if kind == 4 { 4 } else { 8 })))
+}
+
+/// `hex(N):` bytes read as the registry type N; `None` when a DWORD or QWORD has the wrong length.
+fn typed_hex(kind: u32, bytes: Vec<u8>, header: RegHeader) -> Option<RegData> {
+    Some(match (kind, bytes.len()) {
+        (4, 4) => RegData::Dword(u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])),
+        (0xb, 8) => {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(&bytes);
+            RegData::Qword(u64::from_le_bytes(b))
+        }
+        (4 | 0xb, _) => return None,
+        (1, _) => RegData::Sz(text(&bytes, header).trim_end_matches('\0').to_string()),
+        (2, _) => RegData::ExpandSz(text(&bytes, header).trim_end_matches('\0').to_string()),
+        (7, _) => {
+            let all = text(&bytes, header);
+            RegData::MultiSz(
+                all.trim_end_matches('\0').split('\0').filter(|s| !s.is_empty()).map(str::to_string).collect(),
+            )
+        }
+        (kind, _) => RegData::Binary { kind, bytes },
+    })
 }
 
 #[cfg(test)]

@@ -64,10 +64,30 @@ struct Parser<'t> {
     display: &'t str,
     base_dir: &'t Path,
     out: XmlExport,
+    /// The open elements, innermost last.
+    stack: Vec<Ctx>,
+    /// Where each open element's name starts and its length, to name one left unclosed.
+    open: Vec<(usize, usize)>,
+    saw_root: bool,
+    /// Suppression comments waiting for the element they cover.
+    pending: Vec<usize>,
+    /// Suppression comments whose element is open: comment, depth, where the element starts.
+    covering: Vec<(usize, usize, usize)>,
 }
 
 pub fn parse(text: &str, file: FileId, display: &str, base_dir: &Path) -> Result<XmlExport, InputError> {
-    let mut p = Parser { text, file, display, base_dir, out: XmlExport::default() };
+    let mut p = Parser {
+        text,
+        file,
+        display,
+        base_dir,
+        out: XmlExport::default(),
+        stack: Vec::new(),
+        open: Vec::new(),
+        saw_root: false,
+        pending: Vec::new(),
+        covering: Vec::new(),
+    };
     p.run()?;
     Ok(p.out)
 }
@@ -86,14 +106,6 @@ impl<'t> Parser<'t> {
     fn run(&mut self) -> Result<(), InputError> {
         let mut reader = Reader::from_str(self.text);
         reader.config_mut().check_end_names = true;
-        let mut stack: Vec<Ctx> = Vec::new();
-        // Where each open element starts, to name one left unclosed at the end.
-        let mut open: Vec<(usize, usize)> = Vec::new();
-        let mut saw_root = false;
-        // Suppression comments waiting for the element they cover, and those whose element is
-        // open (with the depth it was opened at).
-        let mut pending: Vec<usize> = Vec::new();
-        let mut covering: Vec<(usize, usize, usize)> = Vec::new();
         loop {
             let start = reader.buffer_position() as usize;
             let event = reader.read_event().map_err(|e| {
@@ -104,86 +116,93 @@ impl<'t> Parser<'t> {
             })?;
             let end = reader.buffer_position() as usize;
             match event {
-                Event::Start(_) | Event::Empty(_) => {
-                    let empty = matches!(event, Event::Empty(_));
-                    let raw = &self.text[start..end];
-                    let name = element_name(raw);
-                    let ctx = match stack.last() {
-                        None if saw_root => {
-                            return Err(self
-                                .err(Span::new(start, raw.len()), "a second root element")
-                                .help("an export has one <SegConfiguration> root"));
-                        }
-                        None => {
-                            saw_root = true;
-                            if name != "SegConfiguration" {
-                                return Err(self.err(Span::new(start + 1, name.len()), format!("the root element is <{name}>, not <SegConfiguration>")).help("seglint reads its own XML export format: <SegConfiguration productVersion=\"…\"> (see the README)"));
-                            }
-                            self.root(raw, start)?;
-                            Ctx::Root
-                        }
-                        Some(parent) => self.open(parent.clone(), name, raw, start, end)?,
-                    };
-                    let depth = stack.len();
-                    for i in pending.drain(..) {
-                        if depth == 0 {
-                            self.out.comments[i].covers = Covers::Array;
-                        } else if empty {
-                            self.out.comments[i].covers = Covers::Bytes(self.loc(Span::between(start, end)));
-                        } else {
-                            covering.push((i, depth, start));
-                        }
-                    }
-                    if !empty {
-                        stack.push(ctx);
-                        open.push((start + 1, name.len()));
-                    }
-                }
-                Event::End(_) => {
-                    open.pop();
-                    let closing = stack.len().saturating_sub(1);
-                    while let Some(&(i, _, from)) = covering.last().filter(|c| c.1 == closing) {
-                        self.out.comments[i].covers = Covers::Bytes(self.loc(Span::between(from, end)));
-                        covering.pop();
-                    }
-                    if let Some(Ctx::Value { name, name_loc, declared, start: vstart, content }) = stack.pop() {
-                        let key = match stack.last() {
-                            Some(Ctx::Key(k)) => k.clone(),
-                            _ => String::new(),
-                        };
-                        self.value(key, name, name_loc, declared, vstart, content, start, end)?;
-                    }
-                }
-                Event::Comment(_) => {
-                    let raw = &self.text[start..end];
-                    let inner = raw.strip_prefix("<!--").and_then(|r| r.strip_suffix("-->")).unwrap_or(raw);
-                    if crate::model::is_suppression(inner) {
-                        let loc = self.loc(Span::new(start, raw.len()));
-                        pending.push(self.out.comments.len());
-                        self.out.comments.push(Comment {
-                            text: inner.trim().to_string(),
-                            loc,
-                            covers: Covers::Nothing,
-                        });
-                    }
-                }
-                Event::Eof => {
-                    if let Some(&(at, len)) = open.last() {
-                        let name = &self.text[at..at + len];
-                        return Err(self
-                            .err(Span::new(at, len), format!("<{name}> is never closed"))
-                            .help(format!("add </{name}> where the element ends; the file may be cut short")));
-                    }
-                    break;
-                }
+                Event::Start(_) => self.on_open(start, end, false)?,
+                Event::Empty(_) => self.on_open(start, end, true)?,
+                Event::End(_) => self.on_close(start, end)?,
+                Event::Comment(_) => self.on_comment(start, end),
+                Event::Eof => break,
                 _ => {}
             }
         }
-        if !saw_root {
+        if let Some(&(at, len)) = self.open.last() {
+            let name = &self.text[at..at + len];
+            return Err(self
+                .err(Span::new(at, len), format!("<{name}> is never closed"))
+                .help(format!("add </{name}> where the element ends; the file may be cut short")));
+        }
+        if !self.saw_root {
             return Err(InputError::in_file(self.display, self.text, None, "the file holds no XML element")
                 .help("an export starts with <SegConfiguration productVersion=\"…\">"));
         }
         Ok(())
+    }
+
+    /// An element opens (or is empty): read it in its context, and give it to the
+    /// suppression comments that wait for it.
+    fn on_open(&mut self, start: usize, end: usize, empty: bool) -> Result<(), InputError> {
+        let raw = &self.text[start..end];
+        let name = element_name(raw);
+        let ctx = match self.stack.last() {
+            None if self.saw_root => {
+                return Err(self
+                    .err(Span::new(start, raw.len()), "a second root element")
+                    .help("an export has one <SegConfiguration> root"));
+            }
+            None => {
+                self.saw_root = true;
+                if name != "SegConfiguration" {
+                    return Err(self.err(Span::new(start + 1, name.len()), format!("the root element is <{name}>, not <SegConfiguration>")).help("seglint reads its own XML export format: <SegConfiguration productVersion=\"…\"> (see the README)"));
+                }
+                self.root(raw, start)?;
+                Ctx::Root
+            }
+            Some(parent) => self.open(parent.clone(), name, raw, start, end)?,
+        };
+        let depth = self.stack.len();
+        for i in std::mem::take(&mut self.pending) {
+            self.out.comments[i].covers = match (depth, empty) {
+                (0, _) => Covers::Array,
+                (_, true) => Covers::Bytes(self.loc(Span::between(start, end))),
+                (_, false) => {
+                    self.covering.push((i, depth, start));
+                    continue;
+                }
+            };
+        }
+        if !empty {
+            self.stack.push(ctx);
+            self.open.push((start + 1, name.len()));
+        }
+        Ok(())
+    }
+
+    /// An element closes: the comments covering it learn its end; a registry value is read.
+    fn on_close(&mut self, start: usize, end: usize) -> Result<(), InputError> {
+        self.open.pop();
+        let closing = self.stack.len().saturating_sub(1);
+        while let Some(&(i, _, from)) = self.covering.last().filter(|c| c.1 == closing) {
+            self.out.comments[i].covers = Covers::Bytes(self.loc(Span::between(from, end)));
+            self.covering.pop();
+        }
+        if let Some(Ctx::Value { name, name_loc, declared, start: vstart, content }) = self.stack.pop() {
+            let key = match self.stack.last() {
+                Some(Ctx::Key(k)) => k.clone(),
+                _ => String::new(),
+            };
+            self.value(key, name, name_loc, declared, vstart, content, start, end)?;
+        }
+        Ok(())
+    }
+
+    /// Only `seglint-allow` comments are kept; each waits for the element it covers.
+    fn on_comment(&mut self, start: usize, end: usize) {
+        let raw = &self.text[start..end];
+        let inner = raw.strip_prefix("<!--").and_then(|r| r.strip_suffix("-->")).unwrap_or(raw);
+        if crate::model::is_suppression(inner) {
+            let loc = self.loc(Span::new(start, raw.len()));
+            self.pending.push(self.out.comments.len());
+            self.out.comments.push(Comment { text: inner.trim().to_string(), loc, covers: Covers::Nothing });
+        }
     }
 
     fn attrs(&self, raw: &'t str, start: usize) -> Result<Vec<Attr<'t>>, InputError> {

@@ -68,9 +68,15 @@ pub fn human(r: &ProbeReport, style: Style) -> String {
             let _ = writeln!(out, "  {word}  {} {}: {}{sources}", v.array, v.server, reason.message);
         }
     }
-    if style.quiet {
-        return out;
+    if !style.quiet {
+        details(&mut out, r, style);
     }
+    out
+}
+
+/// What the probe saw, after the verdicts.
+fn details(out: &mut String, r: &ProbeReport, style: Style) {
+    use std::fmt::Write;
     if style.verbose && !r.capabilities.is_empty() {
         let _ = writeln!(out, "  EHLO capabilities:  {}", r.capabilities.join(" "));
     }
@@ -117,7 +123,6 @@ pub fn human(r: &ProbeReport, style: Style) -> String {
     for c in &r.peer_certificates {
         let _ = writeln!(out, "    {} (issuer {}; {} – {})", c.subject, c.issuer, c.not_before, c.not_after);
     }
-    out
 }
 
 fn stage_name(s: Stage) -> &'static str {
