@@ -21,7 +21,13 @@ fn outbound(setup: &Setup, path: &Path) -> Result<ArrayOutbound, InputError> {
                 || c.not_before.as_ref().is_some_and(|nb| nb.value > now)
         })
     };
+    let sources = verdict::Sources {
+        client_certificate: setup.k.fact("client-certificate").sources.clone(),
+        protocols: p.row.row.sources.clone(),
+        cipher_floor: setup.k.fact("cipher-strength-levels").sources.clone(),
+    };
     Ok(ArrayOutbound {
+        sources,
         array: spec.source.clone(),
         tls_enabled: p.outbound.tls_enabled.value,
         protocols: p.outbound.effective(),

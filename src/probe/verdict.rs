@@ -1,10 +1,18 @@
 //! Joins what the probe saw of a peer with an array's effective outbound posture: for each
 //! server of the array, will outbound TLS to this peer work, and if not, every reason, each
-//! with the rule or article behind it (client certificate Q19438, protocols Q19541/Q21147,
-//! cipher floor Q14317).
+//! with the articles behind it (handed in from the rules data with the array's side).
 
-use crate::vocab::{Protocol, Strength};
+use crate::vocab::{Protocol, Severity, Strength};
 use serde::Serialize;
+
+/// The articles a verdict cites, from the rules data: the client-certificate fact, the array's
+/// version row (protocols), and the cipher-strength fact.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    pub client_certificate: Vec<String>,
+    pub protocols: Vec<String>,
+    pub cipher_floor: Vec<String>,
+}
 
 /// An array's outbound side, as the posture engine resolves it.
 #[derive(Debug, Clone)]
@@ -17,13 +25,14 @@ pub struct ArrayOutbound {
     pub cipher_floor: Option<Strength>,
     pub offer_client_certificate: bool,
     pub servers: Vec<ServerOutbound>,
+    pub sources: Sources,
 }
 
 #[derive(Debug, Clone)]
 pub struct ServerOutbound {
     pub name: String,
     pub has_certificate: bool,
-    /// The certificate's end of validity, when the export states it (judged at `--now`).
+    /// The certificate is expired, or not yet valid, at `--now`.
     pub certificate_expired: bool,
 }
 
@@ -44,20 +53,41 @@ impl PeerFacts {
     }
 }
 
+/// Why a verdict fails; the JSON names are part of `seglint/probe/v1`.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Code {
+    OutboundTlsDisabled,
+    NoStarttls,
+    ClientCertificateMissing,
+    ClientCertificateNotOffered,
+    ClientCertificateExpired,
+    NoCommonProtocol,
+    ProtocolOverlapUnknown,
+    CipherFloorNotMet,
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Reason {
-    pub code: &'static str,
+    pub code: Code,
     /// Errors fail the verdict; `--fail-on` compares against this.
-    pub severity: crate::vocab::Severity,
+    pub severity: Severity,
     pub message: String,
-    pub sources: Vec<&'static str>,
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Pass,
+    Fail,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Verdict {
     pub array: String,
     pub server: String,
-    pub outcome: &'static str,
+    pub outcome: Outcome,
     pub reasons: Vec<Reason>,
 }
 
@@ -72,50 +102,98 @@ fn names(ps: &[Protocol]) -> String {
     }
 }
 
+fn reason(code: Code, message: String, sources: &[String]) -> Reason {
+    Reason { code, severity: Severity::Error, message, sources: sources.to_vec() }
+}
+
+/// The client-certificate reasons: requested, and missing, not offered, or out of date.
+fn client_certificate(peer: &PeerFacts, a: &ArrayOutbound, s: &ServerOutbound) -> Option<Reason> {
+    if peer.client_certificate_requested != Some(true) {
+        return None;
+    }
+    let src = &a.sources.client_certificate;
+    Some(if !s.has_certificate {
+        reason(
+            Code::ClientCertificateMissing,
+            format!("the peer requests a client certificate and {} has none (SEG301)", s.name),
+            src,
+        )
+    } else if !a.offer_client_certificate {
+        reason(
+            Code::ClientCertificateNotOffered,
+            "the peer requests a client certificate and the array does not offer one (SEG302)".into(),
+            src,
+        )
+    } else if s.certificate_expired {
+        reason(
+            Code::ClientCertificateExpired,
+            format!(
+                "the peer requests a client certificate and {}'s certificate is expired or not yet valid at --now (SEG304): a peer that checks it refuses the handshake",
+                s.name
+            ),
+            src,
+        )
+    } else {
+        return None;
+    })
+}
+
+/// The protocol and cipher-floor reasons, when the peer offers STARTTLS.
+fn negotiation(peer: &PeerFacts, a: &ArrayOutbound, s: &ServerOutbound) -> Vec<Reason> {
+    let src = &a.sources.protocols;
+    let mut out = Vec::new();
+    let common: Vec<Protocol> = a.protocols.iter().copied().filter(|&p| peer.accepts(p) == Some(true)).collect();
+    // SSLv2 is never tested: no current TLS library speaks it, so it counts as refused.
+    let sslv2 = a.protocols.contains(&Protocol::Ssl2);
+    let untested: Vec<Protocol> =
+        a.protocols.iter().copied().filter(|&p| p != Protocol::Ssl2 && peer.accepts(p).is_none()).collect();
+    if a.protocols.is_empty() {
+        out.push(reason(Code::NoCommonProtocol, "the array allows no protocol when sending (SEG104)".into(), src));
+    } else if common.is_empty() && untested.is_empty() {
+        let mut theirs: Vec<Protocol> =
+            peer.accepts.iter().filter(|(_, v)| *v == Some(true)).map(|(p, _)| *p).collect();
+        theirs.sort();
+        let theirs = if theirs.is_empty() { String::new() } else { format!(" (it accepts {})", names(&theirs)) };
+        let v2 = if sslv2 { "; SSLv2 is not tested, as no current TLS library accepts it" } else { "" };
+        let message =
+            format!("{} sends with {} and the peer accepts none of them{theirs}{v2}", s.name, names(&a.protocols));
+        out.push(reason(Code::NoCommonProtocol, message, src));
+    } else if common.is_empty() {
+        let message = format!(
+            "the peer accepts none of the protocols {} sends with that were tested; {} not tested (run without --no-legacy)",
+            s.name,
+            names(&untested)
+        );
+        out.push(reason(Code::ProtocolOverlapUnknown, message, src));
+    }
+    let modern = common.iter().any(|&p| p >= Protocol::Tls12);
+    if a.cipher_floor == Some(Strength::High) && modern && peer.strong_256 == Some(false) {
+        let message = "the array's outbound minimum cipher strength is High, which needs a 256-bit suite, and the peer negotiates none (SEG205)";
+        out.push(reason(Code::CipherFloorNotMet, message.into(), &a.sources.cipher_floor));
+    }
+    out
+}
+
 pub fn verdicts(peer: &PeerFacts, a: &ArrayOutbound) -> Vec<Verdict> {
     a.servers
         .iter()
         .map(|s| {
             let mut reasons = Vec::new();
-            let mut reason = |code, message: String, sources: &[&'static str]| reasons.push(Reason { code, severity: crate::vocab::Severity::Error, message, sources: sources.to_vec() });
             if !a.tls_enabled {
-                reason("outbound-tls-disabled", format!("outbound TLS is disabled for the array: {} sends to this peer without TLS", s.name), &[]);
+                let message =
+                    format!("outbound TLS is disabled for the array: {} sends to this peer without TLS", s.name);
+                reasons.push(reason(Code::OutboundTlsDisabled, message, &[]));
             }
             if peer.starttls == Some(false) {
-                reason("no-starttls", "the peer does not offer STARTTLS".into(), &[]);
+                reasons.push(reason(Code::NoStarttls, "the peer does not offer STARTTLS".into(), &[]));
             }
-            if peer.client_certificate_requested == Some(true) {
-                if !s.has_certificate {
-                    reason("client-certificate-missing", format!("the peer requests a client certificate and {} has none (SEG301)", s.name), &["Q19438"]);
-                } else if !a.offer_client_certificate {
-                    reason("client-certificate-not-offered", "the peer requests a client certificate and the array does not offer one (SEG302)".to_string(), &["Q19438"]);
-                } else if s.certificate_expired {
-                    reason("client-certificate-expired", format!("the peer requests a client certificate and {}'s certificate is expired or not yet valid at --now (SEG304): a peer that checks it refuses the handshake", s.name), &["Q19438"]);
-                }
-            }
+            reasons.extend(client_certificate(peer, a, s));
             if peer.starttls != Some(false) {
-                let common: Vec<Protocol> = a.protocols.iter().copied().filter(|&p| peer.accepts(p) == Some(true)).collect();
-                // SSLv2 is never tested: no current TLS library speaks it, so it counts as refused.
-                let sslv2 = a.protocols.contains(&Protocol::Ssl2);
-                let untested: Vec<Protocol> = a.protocols.iter().copied().filter(|&p| p != Protocol::Ssl2 && peer.accepts(p).is_none()).collect();
-                if a.protocols.is_empty() {
-                    reason("no-common-protocol", "the array allows no protocol when sending (SEG104)".into(), &["Q19541"]);
-                } else if common.is_empty() && untested.is_empty() {
-                    let mut theirs: Vec<Protocol> = peer.accepts.iter().filter(|(_, v)| *v == Some(true)).map(|(p, _)| *p).collect();
-                    theirs.sort();
-                    let theirs = if theirs.is_empty() { String::new() } else { format!(" (it accepts {})", names(&theirs)) };
-                    let v2 = if sslv2 { "; SSLv2 is not tested, as no current TLS library accepts it" } else { "" };
-                    reason("no-common-protocol", format!("{} sends with {} and the peer accepts none of them{theirs}{v2}", s.name, names(&a.protocols)), &["Q19541", "Q21147"]);
-                } else if common.is_empty() {
-                    reason("protocol-overlap-unknown", format!("the peer accepts none of the protocols {} sends with that were tested; {} not tested (run without --no-legacy)", s.name, names(&untested)), &["Q19541"]);
-                }
-                let modern = common.iter().any(|&p| p >= Protocol::Tls12);
-                if a.cipher_floor == Some(Strength::High) && modern && peer.strong_256 == Some(false) {
-                    reason("cipher-floor-not-met", "the array's outbound minimum cipher strength is High, which needs a 256-bit suite, and the peer negotiates none (SEG205)".into(), &["Q14317", "Q19438"]);
-                }
+                reasons.extend(negotiation(peer, a, s));
             }
-            let fails = reasons.iter().any(|r| r.severity == crate::vocab::Severity::Error);
-            Verdict { array: a.array.clone(), server: s.name.clone(), outcome: if fails { "fail" } else { "pass" }, reasons }
+            let fails = reasons.iter().any(|r| r.severity == Severity::Error);
+            let outcome = if fails { Outcome::Fail } else { Outcome::Pass };
+            Verdict { array: a.array.clone(), server: s.name.clone(), outcome, reasons }
         })
         .collect()
 }
@@ -132,6 +210,7 @@ mod tests {
             protocols: protocols.to_vec(),
             cipher_floor: floor,
             offer_client_certificate: offer,
+            sources: Sources::default(),
             servers: certs
                 .iter()
                 .enumerate()
@@ -159,33 +238,33 @@ mod tests {
         }
     }
 
-    fn codes(v: &Verdict) -> Vec<&'static str> {
+    fn codes(v: &Verdict) -> Vec<Code> {
         v.reasons.iter().map(|r| r.code).collect()
     }
 
     #[test]
     fn all_fine_passes() {
         let v = verdicts(&modern_peer(), &array(&[Tls10, Tls11, Tls12], Some(Strength::Medium), true, &[true]));
-        assert_eq!(v[0].outcome, "pass");
+        assert_eq!(v[0].outcome, Outcome::Pass);
     }
 
     #[test]
     fn a_requested_certificate_fails_only_the_server_without_one() {
         let peer = PeerFacts { client_certificate_requested: Some(true), ..modern_peer() };
         let v = verdicts(&peer, &array(&[Tls12], None, true, &[true, false]));
-        assert_eq!((v[0].outcome, v[1].outcome), ("pass", "fail"));
-        assert_eq!(codes(&v[1]), ["client-certificate-missing"]);
+        assert_eq!((v[0].outcome, v[1].outcome), (Outcome::Pass, Outcome::Fail));
+        assert_eq!(codes(&v[1]), [Code::ClientCertificateMissing]);
         let v = verdicts(&peer, &array(&[Tls12], None, false, &[true]));
-        assert_eq!(codes(&v[0]), ["client-certificate-not-offered"]);
+        assert_eq!(codes(&v[0]), [Code::ClientCertificateNotOffered]);
     }
 
     #[test]
     fn no_common_protocol_fails() {
         let v = verdicts(&modern_peer(), &array(&[Tls10], None, true, &[true]));
-        assert_eq!(codes(&v[0]), ["no-common-protocol"]);
+        assert_eq!(codes(&v[0]), [Code::NoCommonProtocol]);
         let untested = PeerFacts { accepts: vec![(Tls12, Some(true)), (Tls13, Some(true))], ..modern_peer() };
         let v = verdicts(&untested, &array(&[Tls10], None, true, &[true]));
-        assert_eq!(codes(&v[0]), ["protocol-overlap-unknown"]);
+        assert_eq!(codes(&v[0]), [Code::ProtocolOverlapUnknown]);
         assert!(v[0].reasons[0].message.contains("TLSv1.0 not tested (run without --no-legacy)"));
     }
 
@@ -193,7 +272,7 @@ mod tests {
     fn sslv2_alone_never_makes_the_overlap_unknown() {
         // A 7.2.3 array with its defaults against a peer that refused every tested protocol.
         let v = verdicts(&modern_peer(), &array(&[Ssl2, Ssl3, Tls10], None, true, &[true]));
-        assert_eq!(codes(&v[0]), ["no-common-protocol"]);
+        assert_eq!(codes(&v[0]), [Code::NoCommonProtocol]);
         let message = &v[0].reasons[0].message;
         assert!(message.contains("SSLv2, SSLv3 or TLSv1.0") && message.contains("SSLv2 is not tested"), "{message}");
         assert!(message.contains("(it accepts TLSv1.2 or TLSv1.3)"), "{message}");
@@ -203,15 +282,15 @@ mod tests {
     fn a_high_floor_needs_a_256_bit_suite() {
         let peer = PeerFacts { strong_256: Some(false), ..modern_peer() };
         let v = verdicts(&peer, &array(&[Tls12], Some(Strength::High), true, &[true]));
-        assert_eq!(codes(&v[0]), ["cipher-floor-not-met"]);
+        assert_eq!(codes(&v[0]), [Code::CipherFloorNotMet]);
         let v = verdicts(&peer, &array(&[Tls12], Some(Strength::Medium), true, &[true]));
-        assert_eq!(v[0].outcome, "pass");
+        assert_eq!(v[0].outcome, Outcome::Pass);
     }
 
     #[test]
     fn no_starttls_fails() {
         let peer = PeerFacts { starttls: Some(false), ..PeerFacts::default() };
         let v = verdicts(&peer, &array(&[Tls12], None, true, &[true]));
-        assert_eq!(codes(&v[0]), ["no-starttls"]);
+        assert_eq!(codes(&v[0]), [Code::NoStarttls]);
     }
 }
