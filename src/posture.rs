@@ -845,7 +845,11 @@ fn dane(k: &Knowledge, version: &Version, settings: &[Classified<'_>]) -> Option
             confidence: fact.confidence,
             loc: None,
             data: Some(fact.at),
-            via: format!("default from 10.1.0 on: off ({} absent)", "Sender.EnableDANE"),
+            via: format!(
+                "default from {} on: off (Sender.{} absent)",
+                fact.since().map_or_else(|| "its first version".into(), |v| v.to_string()),
+                k.names.enable_dane
+            ),
             sources: fact.sources.clone(),
             caveat: None,
             setting: None,

@@ -142,8 +142,9 @@ pub(crate) fn stale_cipher_list(ctx: &Ctx<'_>, rule: Rule) -> Vec<Finding> {
         return vec![];
     };
     let fact = ctx.k.fact("stale-cipher-list");
+    let fixed_in = fact.since().map_or_else(|| "later versions".into(), |v| crate::version::release_line(&v));
     let message = format!(
-        "TLSCipherList is set for sending on SEG {}: it overrides the built-in cipher defaults fixed in 8.0",
+        "TLSCipherList is set for sending on SEG {}: it overrides the built-in cipher defaults fixed in {fixed_in}",
         ctx.version()
     );
     let f = ctx
@@ -169,10 +170,13 @@ pub(crate) fn weak_cipher_list(ctx: &Ctx<'_>, rule: Rule) -> Vec<Finding> {
         Some(Loc { file: loc.file, span: Span::new(loc.span.offset + start + first.span.offset, first.span.len) })
     });
     let removals: Vec<String> = reading.weak.iter().map(|h| format!("!{}", h.class.name())).collect();
-    let altogether = if ctx.k.holds("stale-cipher-list", &ctx.posture.version) {
-        " altogether: 8.0 and later exclude the Diffie-Hellman problem suites by default"
-    } else {
-        ""
+    let stale = ctx.k.fact("stale-cipher-list");
+    let altogether = match stale.since().filter(|_| ctx.k.holds("stale-cipher-list", &ctx.posture.version)) {
+        Some(v) => format!(
+            " altogether: {} and later exclude the Diffie-Hellman problem suites by default",
+            crate::version::release_line(&v)
+        ),
+        None => String::new(),
     };
     let mut f = ctx
         .finding(rule, format!("TLSCipherList lets weak suites in when sending: {}", super::join_and(&classes)))

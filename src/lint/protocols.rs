@@ -66,9 +66,13 @@ fn broken_protocol(ctx: &Ctx<'_>, rule: Rule, d: &DirectionPosture, p: Protocol,
         .setting(format!("SSLMethod{}", p.switch_suffix()));
     if p == Protocol::Ssl2 && dir == Direction::Inbound && ctx.k.holds("sslv2-needs-certificate", &ctx.posture.version)
     {
+        let fact = ctx.k.fact("sslv2-needs-certificate");
+        let since = fact.since().map_or_else(|| "this version".into(), |v| v.to_string());
         f = f
-            .note("SSLv2 can work here because the server has a certificate installed (from 7.3.0 on, SSLv2 needs one)")
-            .sources(&ctx.k.fact("sslv2-needs-certificate").sources);
+            .note(format!(
+                "SSLv2 can work here because the server has a certificate installed (from {since} on, SSLv2 needs one)"
+            ))
+            .sources(&fact.sources);
     }
     Some(f.fix(stop(ctx, d, &[p])))
 }

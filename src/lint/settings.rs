@@ -44,7 +44,12 @@ pub(crate) fn starttls_command_injection(ctx: &Ctx<'_>, rule: Rule) -> Vec<Findi
     let f = ctx
         .finding(rule, message)
         .at(loc, format!("{v} is below {since}"))
-        .help(format!("upgrade to {since} or later: no setting fixes it (7.3.5 or later also turns SSLv2 and SSLv3 off by default)"))
+        .help(match ctx.k.fact("sslv3-off-on-upgrade").since() {
+            Some(off) => format!(
+                "upgrade to {since} or later: no setting fixes it ({off} or later also turns SSLv2 and SSLv3 off by default)"
+            ),
+            None => format!("upgrade to {since} or later: no setting fixes it"),
+        })
         .note(fact.text.clone())
         .sources(&fact.sources)
         .data(fact.at, "versions with the STARTTLS injection")
@@ -133,11 +138,18 @@ fn setting(ctx: &Ctx<'_>, rule: Rule, c: &Classified) -> Option<Finding> {
                 format!("{name} switches {} on or off, but SEG {v} has no such switch", p.name()),
                 &format!("no {} switch on this version", p.name()),
             )
-            .help(format!("remove it; {} arrives with {since} (10.0.1 and later have a switch for it)", p.name()))
+            .help(format!("remove it; {} arrives with {since}{}", p.name(), switchable_from(ctx, *p)))
             .sources(&fact.sources)
             .data(row.switches_at, format!("switches of {}", row.label))
         }
     })
+}
+
+/// " (10.0.1 and later have a switch for it)": the first row whose switches include `p`.
+fn switchable_from(ctx: &Ctx<'_>, p: crate::vocab::Protocol) -> String {
+    let switches = crate::knowledge::ProtocolControl::Switches;
+    let row = ctx.k.rows.iter().find(|r| r.protocol_control == switches && r.switches.contains(&p));
+    row.map(|r| format!(" ({} and later have a switch for it)", r.from)).unwrap_or_default()
 }
 
 fn server_list(ctx: &Ctx<'_>) -> String {

@@ -75,7 +75,8 @@ fn explain_direction(out: &mut String, k: &Knowledge, array: &Array, d: &Directi
             row(out, "DANE validation", value, v.evidence, v.confidence, where_from(k, array, v));
         }
         None if d.direction == Direction::Outbound => {
-            let _ = writeln!(out, "  {:<24} {:<24} {:<9} 10.1.0 and later", "DANE validation", "not available", "-");
+            let since = k.fact("dane").since().map_or_else(|| "later versions".into(), |v| format!("{v} and later"));
+            let _ = writeln!(out, "  {:<24} {:<24} {:<9} {since}", "DANE validation", "not available", "-");
         }
         None => {}
     }
