@@ -147,3 +147,58 @@ impl Finding {
         self
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding() -> Finding {
+        Finding {
+            rule: Rule::Sslv3Enabled,
+            severity: Severity::Error,
+            message: "SSLv3 is allowed".into(),
+            array: "exports/a.xml".into(),
+            array_name: "Contoso".into(),
+            server: Some("MAIL01".into()),
+            direction: Some(Direction::Inbound),
+            setting: Some("SSLMethodSSLv3".into()),
+            evidence: Evidence::Explicit,
+            confidence: Confidence::Certain,
+            location: None,
+            label: String::new(),
+            data: None,
+            help: String::new(),
+            notes: vec![],
+            sources: vec![],
+            suppressed: None,
+            in_baseline: None,
+        }
+    }
+
+    #[test]
+    fn fingerprints_survive_moves_and_rewording_but_not_another_place() {
+        let base = finding().fingerprint();
+        assert_eq!(base.len(), 16);
+        let moved = Finding { array: "elsewhere/a.xml".into(), message: "reworded".into(), ..finding() };
+        assert_eq!(moved.fingerprint(), base, "path and message are not identity");
+        let case = Finding { server: Some("mail01".into()), setting: Some("sslmethodsslv3".into()), ..finding() };
+        assert_eq!(case.fingerprint(), base, "names match case-insensitively");
+        for other in [
+            Finding { server: Some("MAIL02".into()), ..finding() },
+            Finding { direction: Some(Direction::Outbound), ..finding() },
+            Finding { rule: Rule::Sslv2Enabled, ..finding() },
+            Finding { array_name: "Fabrikam".into(), ..finding() },
+            Finding { setting: None, ..finding() },
+        ] {
+            assert_ne!(other.fingerprint(), base, "{other:?}");
+        }
+    }
+
+    #[test]
+    fn counts_unless_suppressed_or_known() {
+        assert!(finding().counts());
+        assert!(!Finding { suppressed: Some(String::new()), ..finding() }.counts());
+        assert!(!Finding { in_baseline: Some(true), ..finding() }.counts());
+        assert!(Finding { in_baseline: Some(false), ..finding() }.counts());
+    }
+}

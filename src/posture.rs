@@ -871,3 +871,97 @@ pub fn value_text(v: &SettingValue) -> String {
         SettingValue::Invalid { text, .. } => format!("\"{text}\""),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::{LoadOptions, load_text};
+
+    fn posture_of(xml: &str, check: impl FnOnce(&Posture<'_>)) {
+        let k = Knowledge::embedded().unwrap();
+        let opts = LoadOptions { seg_version: None, max_input_size: 1 << 20 };
+        let array = load_text("t.xml", xml, &opts).unwrap();
+        check(&resolve(&k, &array, &array.version));
+    }
+
+    fn export(version: &str, servers: &str, settings: &str) -> String {
+        format!(
+            r#"<SegConfiguration productVersion="{version}"><Servers>{servers}</Servers><AdvancedSettings>{settings}</AdvancedSettings></SegConfiguration>"#
+        )
+    }
+
+    const CERT: &str =
+        r#"<InboundSecurity tlsEnabled="true"><Certificate subject="CN=a" issuer="CN=b"/></InboundSecurity>"#;
+
+    fn setting(name: &str, value: u8) -> String {
+        format!(r#"<Setting name="{name}" type="Integer" value="{value}"/>"#)
+    }
+
+    #[test]
+    fn precedence_is_per_protocol_server_then_array_then_default() {
+        let servers = format!(r#"<Server name="A">{CERT}</Server><Server name="B">{CERT}</Server>"#);
+        let settings = [
+            setting("Receiver.SSLMethodTLSv1_0", 0),
+            setting("Servers.A.SSLMethodSSLv3", 1),
+            setting("Servers.B.SSLMethodTLSv1_0", 1),
+        ]
+        .concat();
+        posture_of(&export("10.1.0", &servers, &settings), |p| {
+            let a = p.inbound_of("a").unwrap();
+            // A sets only SSLv3, and still inherits the array-wide TLSv1.0 = 0.
+            assert!(a.state(Protocol::Ssl3).effective && !a.state(Protocol::Tls10).effective);
+            assert_eq!(a.state(Protocol::Tls10).allowed.evidence, Evidence::Explicit);
+            assert_eq!(a.state(Protocol::Tls12).allowed.evidence, Evidence::Default);
+            // B's own switch wins over the array-wide one.
+            assert!(p.inbound_of("B").unwrap().state(Protocol::Tls10).effective);
+            // Receiver settings never change sending.
+            assert!(p.outbound.state(Protocol::Tls10).effective);
+        });
+    }
+
+    #[test]
+    fn the_last_value_wins_and_ignored_settings_leave_the_default() {
+        let servers = format!(r#"<Server name="A">{CERT}</Server>"#);
+        let settings = [
+            setting("Sender.SSLMethodTLSv1_1", 0),
+            setting("Sender.SSLMethodTLSv1_1", 1),
+            setting("Sender.SSLMethodTLSv1_2", 7),
+            setting("Servers.Z.SSLMethodTLSv1_2", 0),
+        ]
+        .concat();
+        posture_of(&export("10.1.0", &servers, &settings), |p| {
+            assert!(p.outbound.state(Protocol::Tls11).effective);
+            assert_eq!(p.outbound.state(Protocol::Tls12).allowed.evidence, Evidence::Default, "7 is no value");
+            assert!(p.inbound_of("A").unwrap().state(Protocol::Tls12).effective, "no server Z");
+            let classes: Vec<&Class> = p.settings.iter().map(|c| &c.class).collect();
+            assert!(matches!(classes[2], Class::Invalid { .. }) && matches!(classes[3], Class::UnknownServer { .. }));
+        });
+    }
+
+    #[test]
+    fn sslv2_needs_a_certificate_when_receiving_from_7_3_0() {
+        let servers = format!(
+            r#"<Server name="A">{CERT}</Server><Server name="B"><InboundSecurity tlsEnabled="true"/></Server>"#
+        );
+        let xml = export("7.3.5", &servers, "").replace(
+            "<AdvancedSettings></AdvancedSettings>",
+            r#"<Registry><Key path="HKLM\SOFTWARE\Wow6432Node\Marshal\MailMarshal\Default\Receiver"><Value name="SSLMethodSSLv2" type="REG_DWORD">1</Value></Key></Registry>"#,
+        );
+        posture_of(&xml, |p| {
+            assert!(p.inbound_of("A").unwrap().state(Protocol::Ssl2).effective);
+            let b = p.inbound_of("B").unwrap().state(Protocol::Ssl2);
+            assert!(b.allowed.value && !b.effective, "allowed, but cannot work without a certificate");
+        });
+    }
+
+    #[test]
+    fn force_tlsv1_limits_sending_on_7_2_3_and_below_only() {
+        let force = r#"<Registry><Key path="HKLM\SOFTWARE\Marshal\MailMarshal\Default\Sender"><Value name="ForceTLSv1" type="REG_DWORD">1</Value></Key></Registry>"#;
+        for (version, limited) in [("7.2.3", true), ("7.3.0", false)] {
+            let xml = export(version, "", "").replace("<AdvancedSettings></AdvancedSettings>", force);
+            posture_of(&xml, |p| {
+                assert_eq!(p.outbound.effective() == vec![Protocol::Tls10], limited, "{version}");
+            });
+        }
+    }
+}

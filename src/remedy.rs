@@ -282,3 +282,82 @@ impl<'k> Remedy<'k> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> Version {
+        crate::version::parse(s).unwrap()
+    }
+
+    #[test]
+    fn fixes_take_the_form_of_each_protocol_control() {
+        let k = Knowledge::embedded().unwrap();
+        let at = |server| At { direction: Direction::Inbound, server };
+        let fix = |version: &str, a: At<'_>, on| {
+            Remedy::new(&k, &v(version), Layout::default()).protocol_fix(a, &[Protocol::Ssl3], on)
+        };
+        // Switches in the registry: the key, and for one server the array-wide alternative.
+        let f = fix("8.2.1", at(Some("MAIL01")), false);
+        assert!(
+            f.text.contains("Secure Email Gateway\\Servers\\MAIL01\\Receiver set SSLMethodSSLv3 = 0 (DWORD)"),
+            "{}",
+            f.text
+        );
+        assert!(f.text.contains("(or, for every server: under HKEY_LOCAL_MACHINE\\SOFTWARE\\Trustwave"), "{}", f.text);
+        assert!(f.notes.is_empty(), "the 8.x hive is certain");
+        // The 7.x hive is assumed: the fix says so, once, with its article.
+        let f = fix("7.3.5", at(Some("MAIL01")), false);
+        assert_eq!(f.notes.len(), 1);
+        assert!(f.notes[0].starts_with("inferred: the 7.x registry path") && f.sources == ["Q13970"], "{f:?}");
+        // Advanced Settings on 10.x; an honest answer on 10.0.0 and on 7.2.3.
+        assert!(fix("10.2.0", at(None), false).text.contains("set Receiver.SSLMethodSSLv3 = 0 (Integer)"));
+        let f = fix("10.0.0", at(None), false);
+        assert!(
+            f.text.starts_with("10.0.0 cannot change protocols") && f.text.contains("upgrade to 10.0.1 or later"),
+            "{}",
+            f.text
+        );
+        let f = fix("7.2.3", At::SENDING, false);
+        assert!(
+            f.text.contains(
+                "set ForceTLSv1 = 1 (DWORD) under HKEY_LOCAL_MACHINE\\SOFTWARE\\Marshal\\MailMarshal\\Default\\Sender"
+            ),
+            "{}",
+            f.text
+        );
+        assert!(
+            fix("7.2.3", at(None), false).text.contains("cannot stop SSLv3 when receiving: upgrade to 7.3.5 or later")
+        );
+    }
+
+    #[test]
+    fn the_layout_follows_the_arrays_own_hive() {
+        let k = Knowledge::embedded().unwrap();
+        let opts = crate::input::LoadOptions { seg_version: None, max_input_size: 1 << 20 };
+        let key =
+            |path: &str| format!(r#"<Key path="{path}"><Value name="SSLMethodSSLv3" type="REG_DWORD">0</Value></Key>"#);
+        let xml = |keys: &str| {
+            format!(r#"<SegConfiguration productVersion="8.2.1"><Registry>{keys}</Registry></SegConfiguration>"#)
+        };
+        let wow8 = key(r"HKLM\SOFTWARE\Wow6432Node\Trustwave\Secure Email Gateway\Default\Receiver");
+        let plain8 = key(r"HKLM\SOFTWARE\Trustwave\Secure Email Gateway\Default\Receiver");
+        let wow7 = key(r"HKLM\SOFTWARE\Wow6432Node\Marshal\MailMarshal\Default\Receiver");
+        for (keys, wow) in
+            [(wow8.clone(), true), (plain8.clone() + &wow7, false), (wow7.clone(), true), (String::new(), false)]
+        {
+            let a = crate::input::load_text("t.xml", &xml(&keys), &opts).unwrap();
+            assert_eq!(Layout::of(&k, &a, &v("8.2.1")).wow6432, wow, "{keys}");
+        }
+    }
+
+    #[test]
+    fn fixes_join_once() {
+        let a = Fix { text: "a".into(), notes: vec!["n".into()], sources: vec!["Q1".into()] };
+        let b = Fix { text: "b".into(), notes: vec!["n".into()], sources: vec!["Q1".into(), "Q2".into()] };
+        let j = a.and(b);
+        assert_eq!((j.text.as_str(), j.notes.len(), j.sources.len()), ("a; b", 1, 2));
+        assert_eq!(Fix::default().and(Fix::new("x")).text, "x");
+    }
+}

@@ -21,6 +21,8 @@ fn sarif_is_valid_against_the_official_schema() {
         "testdata/versions/7.2.3",
         "testdata/ci/suppressions.xml",
         "testdata/examples/clean-10.1",
+        // Regression: no target was malformed, so the failed-run branch below never ran.
+        "testdata/malformed/unclosed.xml",
     ] {
         let (_, out, _) = run(&["check", "--format", "sarif", "--now", NOW, target]);
         let sarif: Value = serde_json::from_str(&out).unwrap();
@@ -30,6 +32,7 @@ fn sarif_is_valid_against_the_official_schema() {
         let run0 = &sarif["runs"][0];
         let failed = target.contains("malformed");
         assert_eq!(run0["invocations"][0]["executionSuccessful"], !failed, "{target}");
+        assert_eq!(run0["invocations"][0]["toolExecutionNotifications"].as_array().unwrap().is_empty(), !failed);
         assert_eq!(run0["tool"]["driver"]["rules"].as_array().unwrap().len(), seglint::registry::Rule::ALL.len());
         for r in run0["results"].as_array().unwrap() {
             let region = &r["locations"][0]["physicalLocation"]["region"];
@@ -131,14 +134,8 @@ fn config_levels_and_flags() {
     let (code, json) = check_json("testdata/rules/SEG102-fail.xml", &["--config", "testdata/ci/seglint.toml"]);
     assert_eq!(code, 1);
     assert!(!codes(&json).contains(&"SEG103".to_string()));
-    assert!(
-        json["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|f| f["code"] == "SEG102")
-            .all(|f| f["severity"] == "warning")
-    );
+    let seg102: Vec<&Value> = json["findings"].as_array().unwrap().iter().filter(|f| f["code"] == "SEG102").collect();
+    assert!(!seg102.is_empty() && seg102.iter().all(|f| f["severity"] == "warning"), "{seg102:?}");
     // Flags win over the file.
     let (code, json) = check_json(
         "testdata/rules/SEG102-fail.xml",
@@ -236,7 +233,8 @@ fn diff_reports_posture_changes_and_introduced_findings() {
     assert_eq!(code, 1, "SEG102 is introduced");
     let d: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(d["schema"], "seglint/diff/v1");
-    assert!(d["introduced"].as_array().unwrap().iter().all(|f| f["code"] == "SEG102"));
+    let introduced = d["introduced"].as_array().unwrap();
+    assert!(!introduced.is_empty() && introduced.iter().all(|f| f["code"] == "SEG102"), "{introduced:?}");
     assert!(d["resolved"].as_array().unwrap().is_empty());
     assert!(
         d["postures"]

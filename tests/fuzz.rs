@@ -38,7 +38,9 @@ fn the_whole_pipeline_never_panics_on_mutated_arrays() {
     ];
     let dir = tempfile::tempdir().unwrap();
     let mut seed = 0x1234_5678_9abc_def0u64;
-    let now = time::OffsetDateTime::now_utc();
+    // A fixed day, so a failing round can be replayed.
+    let now = time::macros::datetime!(2026-11-28 0:00 UTC);
+    let mut loaded = 0;
     for round in 0..300 {
         let mutate = |text: &str, seed: &mut u64| {
             let mut t = text.to_string();
@@ -52,9 +54,13 @@ fn the_whole_pipeline_never_panics_on_mutated_arrays() {
             t
         };
         let version = ["7.2.3", "7.3.0", "8.2.1", "10.0.0", "10.1.0"][round % 5];
-        std::fs::write(dir.path().join("export.xml"), mutate(&xml, &mut seed).replace("7.3.0", version)).unwrap();
-        std::fs::write(dir.path().join("tls.reg"), mutate(reg, &mut seed)).unwrap();
-        std::fs::write(dir.path().join("tls.settings"), mutate(settings, &mut seed)).unwrap();
+        // One file mutated per round, the others intact: a broken .reg would otherwise hide
+        // every mutation of the export behind an input error.
+        let which = next(&mut seed) % 3;
+        let pick = |n: u64, text: &str, seed: &mut u64| if which == n { mutate(text, seed) } else { text.to_string() };
+        std::fs::write(dir.path().join("export.xml"), pick(0, &xml, &mut seed).replace("7.3.0", version)).unwrap();
+        std::fs::write(dir.path().join("tls.reg"), pick(1, reg, &mut seed)).unwrap();
+        std::fs::write(dir.path().join("tls.settings"), pick(2, settings, &mut seed)).unwrap();
         let spec =
             seglint::input::ArraySpec { source: "fuzz".into(), path: dir.path().to_path_buf(), recursive: false };
         let opts = seglint::input::LoadOptions { seg_version: None, max_input_size: 1 << 20 };
@@ -70,6 +76,7 @@ fn the_whole_pipeline_never_panics_on_mutated_arrays() {
         let _ = seglint::report::junit::render(&report, &k, |_| true);
         let _ = seglint::report::markdown::render(&report);
         if let Some(array) = &report.arrays[0].array {
+            loaded += 1;
             for to in ["7.3.5", "8.2.1", "10.0.0", "10.2.0"] {
                 let to = semver::Version::parse(to).unwrap();
                 let plan = seglint::migrate::plan(
@@ -85,4 +92,6 @@ fn the_whole_pipeline_never_panics_on_mutated_arrays() {
             }
         }
     }
+    // Most rounds must reach the rules and reporters, or the loop tests only the parsers.
+    assert!(loaded >= 150, "only {loaded} of 300 rounds got past parsing");
 }

@@ -153,6 +153,26 @@ fn version_of(
     }
 }
 
+/// An array from an XML export held in memory (certificate files relative to the current
+/// directory); for tests and callers that have the text already.
+pub fn load_text(source: &str, text: &str, opts: &LoadOptions) -> Result<Array, InputError> {
+    let file = SourceFile { path: source.into(), display: source.to_string(), text: text.to_string() };
+    let x = xml::parse(&file.text, 0, &file.display, Path::new("."))?;
+    let version = version_of(opts, &file, x.version.as_ref())?;
+    Ok(Array {
+        source: source.to_string(),
+        name: x.array_name,
+        version_loc: if opts.seg_version.is_some() { None } else { x.version.map(|v| v.loc) },
+        version,
+        outbound: x.outbound,
+        servers: x.servers,
+        settings: x.settings,
+        unknown: x.unknown,
+        comments: x.comments,
+        files: vec![file],
+    })
+}
+
 /// Loads one array: its XML export and, for a directory, its `.reg` and `.settings` files.
 pub fn load(spec: &ArraySpec, opts: &LoadOptions) -> Result<Array, InputError> {
     let (xml_path, extra) = files_of(spec)?;

@@ -9,4 +9,4 @@ pub mod settings;
 pub mod xml;
 
 pub use error::{InputDiagnostic, InputError};
-pub use load::{ArraySpec, LoadOptions, discover, load};
+pub use load::{ArraySpec, LoadOptions, discover, load, load_text};

@@ -126,3 +126,82 @@ fn relabel(k: &Knowledge, a: &mut Array, to: &Version) {
         relabel(&mut server.inbound.min_strength);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> Version {
+        crate::version::parse(s).unwrap()
+    }
+
+    fn array(version: &str, registry: &str) -> Array {
+        let xml = format!(
+            r#"<SegConfiguration productVersion="{version}"><SenderProperties><OutboundSecurity minimumCipherStrength="Low"/></SenderProperties><Servers><Server name="MAIL01"/></Servers><Registry>{registry}</Registry></SegConfiguration>"#
+        );
+        let opts = crate::input::LoadOptions { seg_version: None, max_input_size: 1 << 20 };
+        crate::input::load_text("t.xml", &xml, &opts).unwrap()
+    }
+
+    fn carried(a: &Array, to: &str) -> (Array, Vec<String>) {
+        let k = Knowledge::embedded().unwrap();
+        let (way, boundaries) = super::super::crossed(&k, &a.version, &v(to));
+        carry(&k, a, &a.version, &v(to), way, &boundaries)
+    }
+
+    const SENDER7: &str = r"HKLM\SOFTWARE\Wow6432Node\Marshal\MailMarshal\Default\Sender";
+
+    fn value(key: &str, name: &str, v: u32) -> String {
+        format!(r#"<Key path="{key}"><Value name="{name}" type="REG_DWORD">{v}</Value></Key>"#)
+    }
+
+    #[test]
+    fn upgrades_drop_force_tlsv1_and_sslv3_and_rename_the_hive() {
+        let a = array(
+            "7.2.3",
+            &[
+                value(SENDER7, "ForceTLSv1", 1),
+                value(SENDER7, "SSLMethodSSLv3", 1),
+                value(SENDER7, "SSLMethodTLSv1_0", 0),
+            ]
+            .concat(),
+        );
+        let (after, recreate) = carried(&a, "8.2.1");
+        let names: Vec<&str> = after.settings.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["SSLMethodTLSv1_0"], "ForceTLSv1 dropped at 7.3.0, SSLv3 = 1 at 7.3.5");
+        let SettingOrigin::Registry { key } = &after.settings[0].origin else { panic!("a registry value") };
+        assert_eq!(key, r"HKEY_LOCAL_MACHINE\SOFTWARE\Wow6432Node\Trustwave\Secure Email Gateway\Default\Sender");
+        assert!(recreate.is_empty(), "8.x still reads the registry");
+        assert_eq!(after.outbound.min_strength.as_ref().map(|s| s.value), Some(Strength::InsecureCompatibility));
+    }
+
+    #[test]
+    fn a_downgrade_renames_back_and_relabels() {
+        let sender8 = r"HKLM\SOFTWARE\Trustwave\Secure Email Gateway\Default\Sender";
+        let a = array("8.2.1", &value(sender8, "SSLMethodSSLv3", 1));
+        let (after, _) = carried(&a, "7.5.7");
+        let SettingOrigin::Registry { key } = &after.settings[0].origin else { panic!("a registry value") };
+        assert!(key.contains(r"\Marshal\MailMarshal\Default\Sender"), "{key}");
+        assert_eq!(after.settings.len(), 1, "a downgrade turns nothing off");
+        assert_eq!(after.outbound.min_strength.as_ref().map(|s| s.value), Some(Strength::Low));
+    }
+
+    #[test]
+    fn the_move_to_10_x_recreates_only_values_in_force() {
+        let sender8 = r"HKLM\SOFTWARE\Trustwave\Secure Email Gateway\Default\Sender";
+        let receiver7 = r"HKLM\SOFTWARE\Marshal\MailMarshal\Default\Receiver";
+        let a = array(
+            "8.2.1",
+            &[
+                value(sender8, "SSLMethodTLSv1_0", 0),
+                value(sender8, "SSLMethodTLSv1_3", 1),
+                value(receiver7, "SSLMethodTLSv1_1", 0),
+            ]
+            .concat(),
+        );
+        let (after, recreate) = carried(&a, "10.2.0");
+        assert!(after.settings.is_empty(), "10.x reads no registry values");
+        // TLSv1_3 has no switch on 8.x (SEG106) and the 7.x-hive value is ignored (SEG402).
+        assert_eq!(recreate, ["Sender.SSLMethodTLSv1_0 = 0"]);
+    }
+}
