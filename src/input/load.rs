@@ -158,6 +158,11 @@ fn version_of(
 pub fn load_text(source: &str, text: &str, opts: &LoadOptions) -> Result<Array, InputError> {
     let file = SourceFile { path: source.into(), display: source.to_string(), text: text.to_string() };
     let x = xml::parse(&file.text, 0, &file.display, Path::new("."))?;
+    array_of(source, file, x, opts)
+}
+
+/// The array an XML export states, before any `.reg` or `.settings` file is merged.
+fn array_of(source: &str, file: SourceFile, x: xml::XmlExport, opts: &LoadOptions) -> Result<Array, InputError> {
     let version = version_of(opts, &file, x.version.as_ref())?;
     Ok(Array {
         source: source.to_string(),
@@ -186,19 +191,7 @@ pub fn load(spec: &ArraySpec, opts: &LoadOptions) -> Result<Array, InputError> {
     let xml_file = read(&xml_path, &display_of(&xml_path), opts.max_input_size)?;
     let base = xml_path.parent().map(Path::to_path_buf).unwrap_or_default();
     let x = xml::parse(&xml_file.text, 0, &xml_file.display, &base)?;
-    let version = version_of(opts, &xml_file, x.version.as_ref())?;
-    let mut array = Array {
-        source: spec.source.clone(),
-        name: x.array_name,
-        version_loc: if opts.seg_version.is_some() { None } else { x.version.map(|v| v.loc) },
-        version,
-        outbound: x.outbound,
-        servers: x.servers,
-        settings: x.settings,
-        unknown: x.unknown,
-        comments: x.comments,
-        files: vec![xml_file],
-    };
+    let mut array = array_of(&spec.source, xml_file, x, opts)?;
     for p in extra {
         let file = read(&p, &display_of(&p), opts.max_input_size)?;
         let id = array.files.len();
