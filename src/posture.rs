@@ -482,7 +482,10 @@ fn misplaced(k: &Knowledge, array: &Array, version: &Version, at: &Located<'_>) 
             "Advanced Settings exist from {} on; {v} reads registry values on the Array Manager",
             crate::version::release_line(&first.from)
         );
-        let fix = Fix::new("set the registry value on the Array Manager instead (see `seglint rules SEG402`)");
+        let fix = Fix::new(format!(
+            "set the registry value on the Array Manager instead (see `seglint rules {}`)",
+            crate::registry::Rule::IneffectiveSetting
+        ));
         return Some((ineffective(reason, fix, false), first.sources.clone()));
     }
     None

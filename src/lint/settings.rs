@@ -116,8 +116,9 @@ fn setting(ctx: &Ctx<'_>, rule: Rule, c: &Classified) -> Option<Finding> {
         Class::Unknown { suggestion, reason } => {
             let help = match suggestion {
                 Some(sug) => format!("did you mean `{sug}`?"),
-                None => "check the name against `seglint rules SEG403` and the knowledge-base article for your version"
-                    .to_string(),
+                None => format!(
+                    "check the name against `seglint rules {rule}` and the knowledge-base article for your version"
+                ),
             };
             base(
                 format!("{name} looks like a TLS setting but is not one that SEG reads: {reason}"),

@@ -2,6 +2,7 @@
 //! server of the array, will outbound TLS to this peer work, and if not, every reason, each
 //! with the articles behind it (handed in from the rules data with the array's side).
 
+use crate::registry::Rule;
 use crate::vocab::{Protocol, Severity, Strength};
 use serde::Serialize;
 
@@ -115,21 +116,29 @@ fn client_certificate(peer: &PeerFacts, a: &ArrayOutbound, s: &ServerOutbound) -
     Some(if !s.has_certificate {
         reason(
             Code::ClientCertificateMissing,
-            format!("the peer requests a client certificate and {} has none (SEG301)", s.name),
+            format!(
+                "the peer requests a client certificate and {} has none ({})",
+                s.name,
+                Rule::MissingClientCertificate
+            ),
             src,
         )
     } else if !a.offer_client_certificate {
         reason(
             Code::ClientCertificateNotOffered,
-            "the peer requests a client certificate and the array does not offer one (SEG302)".into(),
+            format!(
+                "the peer requests a client certificate and the array does not offer one ({})",
+                Rule::ClientCertificateNotOffered
+            ),
             src,
         )
     } else if s.certificate_expired {
         reason(
             Code::ClientCertificateExpired,
             format!(
-                "the peer requests a client certificate and {}'s certificate is expired or not yet valid at --now (SEG304): a peer that checks it refuses the handshake",
-                s.name
+                "the peer requests a client certificate and {}'s certificate is expired or not yet valid at --now ({}): a peer that checks it refuses the handshake",
+                s.name,
+                Rule::CertificateExpired
             ),
             src,
         )
@@ -148,7 +157,11 @@ fn negotiation(peer: &PeerFacts, a: &ArrayOutbound, s: &ServerOutbound) -> Vec<R
     let untested: Vec<Protocol> =
         a.protocols.iter().copied().filter(|&p| p != Protocol::Ssl2 && peer.accepts(p).is_none()).collect();
     if a.protocols.is_empty() {
-        out.push(reason(Code::NoCommonProtocol, "the array allows no protocol when sending (SEG104)".into(), src));
+        out.push(reason(
+            Code::NoCommonProtocol,
+            format!("the array allows no protocol when sending ({})", Rule::NoProtocolEnabled),
+            src,
+        ));
     } else if common.is_empty() && untested.is_empty() {
         let mut theirs: Vec<Protocol> =
             peer.accepts.iter().filter(|(_, v)| *v == Some(true)).map(|(p, _)| *p).collect();
@@ -168,8 +181,11 @@ fn negotiation(peer: &PeerFacts, a: &ArrayOutbound, s: &ServerOutbound) -> Vec<R
     }
     let modern = common.iter().any(|&p| p >= Protocol::Tls12);
     if a.cipher_floor == Some(Strength::High) && modern && peer.strong_256 == Some(false) {
-        let message = "the array's outbound minimum cipher strength is High, which needs a 256-bit suite, and the peer negotiates none (SEG205)";
-        out.push(reason(Code::CipherFloorNotMet, message.into(), &a.sources.cipher_floor));
+        let message = format!(
+            "the array's outbound minimum cipher strength is High, which needs a 256-bit suite, and the peer negotiates none ({})",
+            Rule::StrictOutboundCipherFloor
+        );
+        out.push(reason(Code::CipherFloorNotMet, message, &a.sources.cipher_floor));
     }
     out
 }

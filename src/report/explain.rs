@@ -5,6 +5,7 @@
 use crate::knowledge::Knowledge;
 use crate::model::Array;
 use crate::posture::{Class, DirectionPosture, Evidenced, Posture};
+use crate::registry::Rule;
 use crate::vocab::{Confidence, Direction, Evidence};
 use std::fmt::Write;
 
@@ -113,7 +114,11 @@ pub fn human(k: &Knowledge, array: &Array, p: &Posture<'_>) -> String {
         out,
         "SEG {v}: version-table row {}{}; TLS settings are {}",
         p.row.row.label,
-        if p.row.covered { "" } else { " (nearest lower row: this version is not covered, SEG401)" },
+        if p.row.covered {
+            String::new()
+        } else {
+            format!(" (nearest lower row: this version is not covered, {})", Rule::VersionNotCovered)
+        },
         p.row.row.store.describe()
     );
     if let Some(assumed) = &p.row.row.assumed {
@@ -136,11 +141,17 @@ pub fn human(k: &Knowledge, array: &Array, p: &Posture<'_>) -> String {
             let (l, col) = f.line_col(s.loc.span.offset);
             let verdict = match &c.class {
                 Class::Effective(_) => "in effect".to_string(),
-                Class::Ineffective { reason, .. } => format!("no effect (SEG402): {reason}"),
-                Class::UnknownServer { written, .. } => format!("no effect (SEG501): no server `{written}`"),
-                Class::Unknown { .. } => "no effect (SEG403): not a TLS setting SEG reads".to_string(),
-                Class::Invalid { expected } => format!("no effect (SEG404): expected {expected}"),
-                Class::Unsupported(p) => format!("no effect (SEG106): no {} switch on this version", p.name()),
+                Class::Ineffective { reason, .. } => format!("no effect ({}): {reason}", Rule::IneffectiveSetting),
+                Class::UnknownServer { written, .. } => {
+                    format!("no effect ({}): no server `{written}`", Rule::UnknownServer)
+                }
+                Class::Unknown { .. } => format!("no effect ({}): not a TLS setting SEG reads", Rule::UnknownSetting),
+                Class::Invalid { expected } => {
+                    format!("no effect ({}): expected {expected}", Rule::InvalidSettingValue)
+                }
+                Class::Unsupported(p) => {
+                    format!("no effect ({}): no {} switch on this version", Rule::UnsupportedProtocolSetting, p.name())
+                }
                 Class::NotTls => String::new(),
             };
             let _ = writeln!(

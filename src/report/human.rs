@@ -179,7 +179,7 @@ fn array(out: &mut String, a: &super::ArrayReport, k: &Knowledge, style: Style) 
 fn not_counted(out: &mut String, a: &super::ArrayReport, style: Style) {
     for f in a.findings.iter().filter(|f| f.suppressed.is_some()) {
         let why = match f.suppressed.as_deref() {
-            Some("") | None => "no reason given, see SEG901".to_string(),
+            Some("") | None => format!("no reason given, see {}", crate::registry::Rule::SuppressionWithoutReason),
             Some(reason) => format!("reason: {reason}"),
         };
         let _ = writeln!(out, "  allowed: {} ({why})", brief(f, a.array.as_ref()));
