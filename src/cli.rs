@@ -35,6 +35,9 @@ pub enum Command {
     Rules(RulesArgs),
     /// Check live SMTP peers over STARTTLS, and whether outbound TLS from an array will work with them.
     Probe(ProbeArgs),
+    /// Probe the arrays' own servers over STARTTLS and hold each server's predicted inbound
+    /// posture to what it does.
+    Verify(VerifyArgs),
     /// Compare two versions of one array: posture changes, findings introduced and resolved.
     Diff(DiffArgs),
     /// Write a commented starter seglint.toml in the current directory.
@@ -384,6 +387,89 @@ pub struct ProbeArgs {
     pub common: Common,
 }
 
+#[derive(Args, Debug)]
+#[command(
+    after_help = "Where each server is reached: --server NAME=HOST[:PORT], else the export's Server/@address, else the \
+server's name as a host name; port 25 unless given.\n\n\
+Exit codes: 0 every server agrees with the export (nothing at or above --fail-on); 1 mismatches; 3 a server \
+could not be probed (the others are still reported).\n\n\
+Examples:\n  seglint verify exports/contoso/\n  seglint verify exports/contoso.xml --server MAIL01=10.0.0.11 --server MAIL02=10.0.0.12:2525\n  \
+seglint verify -r exports/ --format json -o nightly-verify.json"
+)]
+pub struct VerifyArgs {
+    /// Arrays whose servers to verify: an XML export, or a directory holding one plus its .reg
+    /// and .settings files.
+    #[arg(required = true, value_name = "ARRAY")]
+    pub arrays: Vec<PathBuf>,
+
+    /// Search each directory argument for array directories at any depth, to verify a fleet.
+    #[arg(short, long)]
+    pub recursive: bool,
+
+    /// Reach server NAME at HOST[:PORT] (repeatable); wins over the export's Server/@address.
+    #[arg(long = "server", value_name = "NAME=HOST[:PORT]", value_parser = parse_server_target)]
+    pub servers: Vec<(String, crate::target::Target)>,
+
+    /// The name to send with EHLO (default: this machine's host name).
+    #[arg(long, value_name = "NAME")]
+    pub helo: Option<String>,
+
+    /// Timeout of each network step: seconds (10, 2.5) or with a unit (500ms, 10s).
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    pub timeout: Duration,
+
+    /// Skip the SSLv3 / TLSv1.0 / TLSv1.1 tests (those protocols are then not compared).
+    #[arg(long)]
+    pub no_legacy: bool,
+
+    /// How many servers to probe at once.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: u16,
+
+    /// Output format: per-server tables and diagnostics, JSON (seglint/verify/v1), SARIF 2.1.0,
+    /// GitHub workflow annotations, JUnit XML, or a Markdown summary.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Write the report to FILE (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit 1 when a finding is at or above this severity; `never` always exits 0 on findings.
+    /// Default: seglint.toml's fail-on, else error.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
+
+    /// Report this rule (code or name) as an error. Wins over seglint.toml.
+    #[arg(long, value_name = "RULE")]
+    pub deny: Vec<String>,
+
+    /// Report this rule as a warning. Wins over seglint.toml.
+    #[arg(long, value_name = "RULE")]
+    pub warn: Vec<String>,
+
+    /// Do not report this rule. Wins over seglint.toml.
+    #[arg(long, value_name = "RULE")]
+    pub allow: Vec<String>,
+
+    /// Only findings not recorded in this baseline fail; fixed ones are listed.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub common: Common,
+}
+
+/// `NAME=HOST[:PORT]`.
+fn parse_server_target(s: &str) -> Result<(String, crate::target::Target), ValueError> {
+    let (name, at) = s.split_once('=').ok_or_else(|| ValueError::ServerTarget(s.to_string()))?;
+    if name.trim().is_empty() {
+        return Err(ValueError::ServerTarget(s.to_string()));
+    }
+    let target = crate::target::parse_target(at).map_err(|_| ValueError::ServerTarget(s.to_string()))?;
+    Ok((name.trim().to_string(), target))
+}
+
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProbeFormat {
     Human,
@@ -414,6 +500,8 @@ pub enum ValueError {
     Date(String),
     #[error("`{0}` is not a duration; write seconds (10, 2.5) or 500ms, 10s (at most an hour)")]
     Duration(String),
+    #[error("`{0}` is not NAME=HOST[:PORT]; e.g. MAIL01=10.0.0.11 or MAIL02=[2001:db8::12]:2525")]
+    ServerTarget(String),
 }
 
 fn parse_version(s: &str) -> Result<semver::Version, ValueError> {

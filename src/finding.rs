@@ -38,6 +38,42 @@ pub struct Finding {
     pub suppressed: Option<String>,
     /// With `--baseline`: whether the baseline already records it (`None` without one).
     pub in_baseline: Option<bool>,
+    /// For an observed finding (spec 8.1): what was seen, where and when, against the prediction.
+    pub observation: Option<Observation>,
+}
+
+/// Which command observed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ObservationKind {
+    Verify,
+}
+
+/// What a live observation showed, beside what the export and the version facts predicted.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Observation {
+    pub kind: ObservationKind,
+    /// The address probed (`verify`).
+    pub target: String,
+    /// When, RFC 3339.
+    pub at: String,
+    pub observed: String,
+    pub predicted: String,
+    pub predicted_evidence: Evidence,
+}
+
+impl Observation {
+    /// One line for the text reporters: `observed at 10.0.0.12:25 (…): accepted; predicted: off (default)`.
+    pub fn summary(&self) -> String {
+        format!(
+            "observed at {} ({}): {}; predicted: {} ({})",
+            self.target,
+            self.at,
+            self.observed,
+            self.predicted,
+            self.predicted_evidence.name()
+        )
+    }
 }
 
 impl Finding {
@@ -172,6 +208,7 @@ mod tests {
             sources: vec![],
             suppressed: None,
             in_baseline: None,
+            observation: None,
         }
     }
 

@@ -2,7 +2,7 @@
 //! MailMarshal / SEG arrays. The binary in `main.rs` is a thin shell around this library.
 //!
 //! Layers, lowest first; a module uses only the layers below it (README, "Layout"):
-//! vocabulary (`vocab`, `registry`, `source`, `version`, `cipher_string`) → `input` → `model`
+//! vocabulary (`vocab`, `registry`, `source`, `target`, `version`, `cipher_string`) → `input` → `model`
 //! → `knowledge` → `remedy` → `posture` → `finding`, `lint`, `migrate`, `diff`, `probe` →
 //! `policy` → `report` → `cli` → `commands`.
 
@@ -23,5 +23,7 @@ pub mod registry;
 pub mod remedy;
 pub mod report;
 pub mod source;
+pub mod target;
+pub mod verify;
 pub mod version;
 pub mod vocab;

@@ -60,6 +60,8 @@ pub struct Server {
     /// The `name` attribute's value.
     pub name_loc: Loc,
     pub role: Option<Role>,
+    /// `Server/@address`: where `verify` reaches this server.
+    pub address: Option<At<crate::target::Target>>,
     pub inbound: Inbound,
 }
 

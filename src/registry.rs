@@ -1,7 +1,7 @@
 //! The rule registry: every rule seglint has, declared once, below every other layer. A
 //! declaration gives the stable code, the kebab-case name, the default severity, and who raises
 //! the rule: a lint check (the path of its function in `lint`), the policy sink (suppressions),
-//! or the observe commands. `Rule` is generated from it; `lint` generates its dispatch from the
+//! or the observe commands (`verify`). `Rule` is generated from it; `lint` generates its dispatch from the
 //! same table, so adding a rule is one line here plus its documentation in `rules/catalog.toml`
 //! (validated against this table when the data loads). Nothing here runs a check.
 
@@ -40,6 +40,11 @@ macro_rules! for_each_rule {
             SEG501 UnknownServer "unknown-server" Error lint settings::per_setting;
             SEG502 ProtocolDrift "protocol-drift" Warning lint drift::protocol_drift;
             SEG503 CipherFloorDrift "cipher-floor-drift" Info lint drift::cipher_floor_drift;
+            SEG601 ObservedProtocolBeyondPosture "observed-protocol-beyond-posture" Error observe;
+            SEG602 ObservedProtocolMissing "observed-protocol-missing" Warning observe;
+            SEG603 ObservedCertificateMismatch "observed-certificate-mismatch" Warning observe;
+            SEG604 ObservedTlsStateMismatch "observed-tls-state-mismatch" Warning observe;
+            SEG608 ObservedVersionMismatch "observed-version-mismatch" Warning observe;
             SEG901 SuppressionWithoutReason "suppression-without-reason" Warning sink;
             SEG902 UnusedSuppression "unused-suppression" Warning sink;
         }
@@ -54,6 +59,8 @@ pub enum Origin {
     Lint,
     /// The policy sink, while it applies inline suppressions.
     Sink,
+    /// A command that observes live servers (`verify`); never `check` on files alone.
+    Observe,
 }
 
 macro_rules! define_rules {
@@ -104,6 +111,9 @@ macro_rules! origin {
     };
     (sink) => {
         Origin::Sink
+    };
+    (observe) => {
+        Origin::Observe
     };
 }
 

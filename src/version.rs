@@ -57,6 +57,17 @@ pub fn parse(text: &str) -> Result<Version, VersionError> {
     Ok(version)
 }
 
+/// The product version a banner or `Received:` field names, as `(v6.2.2.3503)` or
+/// `(v8,2,6,11305)` (commas, and the spaces of a folded field, allowed); `None` when it names
+/// none. Only the first `(v…)` counts.
+pub fn in_product_text(text: &str) -> Option<Version> {
+    let start = text.find("(v").or_else(|| text.find("(V"))? + 2;
+    let end = start + text[start..].find(')')?;
+    let inner: String = text[start..end].chars().filter(|c| !c.is_whitespace()).collect();
+    let dotted = inner.replace(',', ".");
+    (dotted.split('.').count() >= 2).then(|| parse(&dotted).ok()).flatten()
+}
+
 /// How the vendor names a release line: `10.0` for 10.0.0, `7.3.5` otherwise.
 pub fn release_line(v: &Version) -> String {
     if v.patch == 0 { format!("{}.{}", v.major, v.minor) } else { without_build(v).to_string() }
@@ -70,6 +81,17 @@ pub fn without_build(v: &Version) -> Version {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_the_version_a_banner_or_received_field_names() {
+        let v = |t: &str| in_product_text(t).map(|v| v.to_string());
+        assert_eq!(v("220 mx ESMTP MailMarshal (v6.2.2.3503) Ready").as_deref(), Some("6.2.2+3503"));
+        assert_eq!(v("with Trustwave SEG (v8,2,6,11305) (using TLS").as_deref(), Some("8.2.6+11305"));
+        assert_eq!(v("Trustwave MailMarshal (v10, 2, 5,\r\n 6043)").as_deref(), Some("10.2.5+6043"));
+        assert_eq!(v("220 mx ESMTP Postfix (Debian)"), None);
+        assert_eq!(v("220 mx (v) ready"), None);
+        assert_eq!(v("220 mx (v8 ready"), None);
+    }
 
     #[test]
     fn parses_the_forms_of_the_contract() {

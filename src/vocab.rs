@@ -63,6 +63,8 @@ pub enum Evidence {
     Default,
     /// A version default that no source states.
     Inferred,
+    /// What a live server, a sending server or a message header showed (spec section 8).
+    Observed,
 }
 
 impl Evidence {
@@ -71,6 +73,7 @@ impl Evidence {
             Evidence::Explicit => "explicit",
             Evidence::Default => "default",
             Evidence::Inferred => "inferred",
+            Evidence::Observed => "observed",
         }
     }
 

@@ -571,3 +571,46 @@ fn a_peer_without_starttls_is_a_result_with_all_legacy_keys() {
     assert!(reason_codes(&out).iter().all(|c| c == "no-starttls"));
     assert_eq!(exit, 1);
 }
+
+/// `verify` against the in-process rustls peer: it speaks TLSv1.2 and TLSv1.3 only, as a
+/// 10.1 array told to refuse TLSv1.0/1.1 should; its certificate is not in the export.
+#[test]
+fn verify_holds_an_export_to_the_rustls_peer() {
+    let port = serve(normal(BOTH, false));
+    let dir = tempfile::tempdir().unwrap();
+    let xml = format!(
+        "<SegConfiguration productVersion=\"10.1.0\">\n<SenderProperties><OutboundSecurity tlsEnabled=\"true\"/></SenderProperties>\n<Servers><Server name=\"SEG01\" address=\"localhost:{port}\"><InboundSecurity tlsEnabled=\"true\"/></Server></Servers>\n</SegConfiguration>\n"
+    );
+    std::fs::write(dir.path().join("export.xml"), xml).unwrap();
+    std::fs::write(dir.path().join("tls.settings"), "Receiver.SSLMethodTLSv1_0 = 0\nReceiver.SSLMethodTLSv1_1 = 0\n")
+        .unwrap();
+    let out = seglint().args(["verify", "--format", "json", "--now", NOW]).arg(dir.path()).output().unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let server = &report["servers"][0];
+    assert_eq!(server["target"], format!("localhost:{port}"));
+    let tested: Vec<(&str, &str, bool)> = server["protocols"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| !p["observed"].is_null())
+        .map(|p| (p["protocol"].as_str().unwrap(), p["observed"].as_str().unwrap(), p["agrees"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(
+        tested,
+        [
+            ("SSLv3", "refused", true),
+            ("TLSv1.0", "refused", true),
+            ("TLSv1.1", "refused", true),
+            ("TLSv1.2", "accepted", true),
+            ("TLSv1.3", "accepted", true)
+        ]
+    );
+    let found: Vec<(&str, &str)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["code"].as_str().unwrap(), f["evidence"].as_str().unwrap()))
+        .collect();
+    assert_eq!(found, [("SEG603", "observed"), ("SEG303", "observed")], "{report:#}");
+    assert_eq!(out.status.code(), Some(0), "both are warnings");
+}

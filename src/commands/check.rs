@@ -8,7 +8,7 @@ use crate::policy::{Baseline, Overrides, Policy};
 use crate::report::{self, ArrayReport, CheckReport};
 use rayon::prelude::*;
 use std::io::IsTerminal;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Loads one array and runs every lint rule on it (no policy applied yet).
 pub fn check_array(
@@ -28,10 +28,10 @@ pub fn check_array(
 }
 
 /// The arrays the arguments name, less those seglint.toml's `ignore` skips.
-fn arrays(setup: &Setup, args: &CheckArgs) -> Vec<ArraySpec> {
+pub(super) fn arrays(setup: &Setup, paths: &[PathBuf], recursive: bool) -> Vec<ArraySpec> {
     let config = &setup.config;
     let base_dir = config.path.as_ref().and_then(|p| p.parent()).map(Path::to_path_buf).unwrap_or_default();
-    input::discover(&args.arrays, args.recursive)
+    input::discover(paths, recursive)
         .into_iter()
         .filter(|s| {
             let rel = s.path.strip_prefix(&base_dir).unwrap_or(&s.path).to_string_lossy().into_owned();
@@ -93,7 +93,7 @@ pub(super) fn run(args: &CheckArgs) -> Outcome {
         Ok(p) => p,
         Err(o) => return o,
     };
-    let report = run_all(&setup, &policy, &arrays(&setup, args), args.common.quiet);
+    let report = run_all(&setup, &policy, &arrays(&setup, &args.arrays, args.recursive), args.common.quiet);
     let stdout = render(&report, &setup, &policy, args);
     let mut exit = if report.findings().any(|f| policy.fails(f)) { ExitStatus::Findings } else { ExitStatus::Clean };
     if report.input_errors() > 0 {

@@ -10,6 +10,7 @@ mod init;
 mod migrate;
 mod probe;
 mod rules;
+mod verify;
 
 pub use check::check_array;
 
@@ -75,6 +76,7 @@ pub fn run(command: &Command) -> Outcome {
         Command::Rules(a) => rules::run(a),
         Command::Diff(a) => diff::run(a),
         Command::Probe(a) => probe::run(a),
+        Command::Verify(a) => verify::run(a),
         Command::Init(a) => init::run(a),
         Command::Completions(a) => init::completions(a),
     }

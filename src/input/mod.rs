@@ -1,6 +1,7 @@
 //! Everything that turns files on disk into an `Array`: decoding, one parser per format, and
 //! the loader that finds an array's files and merges them. Nothing here applies versions.
 
+pub mod certificate;
 pub mod decode;
 mod error;
 mod load;

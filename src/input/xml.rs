@@ -398,7 +398,7 @@ impl<'t> Parser<'t> {
     }
 
     fn server(&mut self, attrs: &[Attr<'t>], span: Span) -> Result<Ctx, InputError> {
-        self.unknown_attrs("Server", attrs, &["name", "role"]);
+        self.unknown_attrs("Server", attrs, &["name", "role", "address"]);
         let name = attrs.iter().find(|a| a.name == "name").ok_or_else(|| {
             self.err(span, "<Server> has no `name`").help("every server needs its name, e.g. <Server name=\"MAIL01\">")
         })?;
@@ -425,10 +425,22 @@ impl<'t> Parser<'t> {
             },
             None => None,
         };
+        let address = match attrs.iter().find(|a| a.name == "address") {
+            Some(a) => match crate::target::parse_target(&a.value) {
+                Ok(t) => Some(At { value: t, loc: self.loc(a.value_span) }),
+                Err(e) => {
+                    return Err(self
+                        .err(a.value_span, e.to_string())
+                        .help("address is HOST or HOST:PORT ([IPv6]:PORT for an IPv6 address), where verify reaches this server"));
+                }
+            },
+            None => None,
+        };
         self.out.servers.push(Server {
             name: name.value.to_string(),
             name_loc: self.loc(name.value_span),
             role,
+            address,
             inbound: Inbound::default(),
         });
         Ok(Ctx::Server(self.out.servers.len() - 1))
@@ -483,7 +495,6 @@ impl<'t> Parser<'t> {
     }
 
     fn certificate_file(&mut self, c: &mut Certificate, a: &Attr<'t>) -> Result<(), InputError> {
-        use x509_parser::prelude::*;
         let path = self.base_dir.join(a.value.as_ref());
         let bytes = std::fs::read(&path).map_err(|e| {
             self.err(a.value_span, format!("cannot read the certificate file {}: {e}", path.display()))
@@ -511,35 +522,15 @@ impl<'t> Parser<'t> {
         } else {
             bytes
         };
-        let (_, cert) = X509Certificate::from_der(&der).map_err(|e| bad(der_problem(&der, &e)))?;
+        let cert = super::certificate::fields(&der).map_err(|e| bad(der_problem(&der, &e)))?;
         let loc = self.loc(a.value_span);
-        c.subject = Some(cert.subject().to_string());
-        c.issuer = Some(cert.issuer().to_string());
-        c.self_signed = Some(At { value: cert.subject().as_raw() == cert.issuer().as_raw(), loc });
-        c.not_before = Some(At { value: cert.validity().not_before.to_datetime(), loc });
-        c.not_after = Some(At { value: cert.validity().not_after.to_datetime(), loc });
-        c.eku = match cert.extended_key_usage() {
-            Ok(Some(ext)) => {
-                let e = ext.value;
-                let mut list = Vec::new();
-                for (on, name) in [
-                    (e.server_auth, "serverAuth"),
-                    (e.client_auth, "clientAuth"),
-                    (e.code_signing, "codeSigning"),
-                    (e.email_protection, "emailProtection"),
-                    (e.time_stamping, "timeStamping"),
-                    (e.ocsp_signing, "OCSPSigning"),
-                    (e.any, "anyExtendedKeyUsage"),
-                ] {
-                    if on {
-                        list.push(name.to_string());
-                    }
-                }
-                list.extend(e.other.iter().map(|o| o.to_id_string()));
-                Some(At { value: list, loc })
-            }
-            _ => None,
-        };
+        c.subject = Some(cert.subject);
+        c.issuer = Some(cert.issuer);
+        c.self_signed = Some(At { value: cert.self_signed, loc });
+        c.not_before = Some(At { value: cert.not_before, loc });
+        c.not_after = Some(At { value: cert.not_after, loc });
+        c.eku = cert.eku.map(|value| At { value, loc });
+        c.thumbprint = Some(cert.sha1);
         c.file = Some(a.value.to_string());
         self.out.certificate_files.push(path.display().to_string());
         Ok(())

@@ -49,6 +49,7 @@ impl Ctx<'_> {
             sources: Vec::new(),
             suppressed: None,
             in_baseline: None,
+            observation: None,
         }
     }
 
@@ -93,6 +94,11 @@ macro_rules! run_check {
 }
 
 for_each_rule!(define_dispatch);
+
+/// The findings of just these rules, in their order (`verify` judges a served certificate).
+pub fn run_rules(ctx: &Ctx<'_>, rules: &[Rule]) -> Vec<Finding> {
+    rules.iter().flat_map(|&r| check(r, ctx)).collect()
+}
 
 /// Runs every lint rule over one array at its posture; findings come out sorted.
 pub fn run(ctx: &Ctx<'_>) -> Vec<Finding> {

@@ -80,6 +80,7 @@ impl Suppression {
             sources: vec![],
             suppressed: None,
             in_baseline: None,
+            observation: None,
         }
     }
 

@@ -1,7 +1,8 @@
 //! rustls speaks nothing older than TLSv1.2, so for SSLv3, TLSv1.0 and TLSv1.1 the probe sends a
 //! minimal hand-built ClientHello offering only that version and reads just the answer: a
 //! ServerHello of that version means the peer accepts it; an alert, a close or anything else
-//! means it does not. No handshake is completed.
+//! means it does not. No handshake is completed. `ask_with_chain` reads on to the server's
+//! Certificate message (with tls-parser), for a server that speaks nothing newer.
 
 use crate::vocab::Protocol;
 use std::io::{Read, Write};
@@ -103,6 +104,85 @@ pub fn ask<S: Read + Write>(stream: &mut S, version: u16, sni: Option<&str>, tim
     accepted(&answer, version)
 }
 
+/// What the peer answered to a legacy hello, read up to its Certificate message.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Answer {
+    pub accepted: bool,
+    /// The certificate chain the peer sent (DER), leaf first; empty when none was read.
+    pub chain: Vec<Vec<u8>>,
+}
+
+/// The most of a server's first flight read for its certificate chain.
+const MAX_FLIGHT: usize = 64 * 1024;
+
+/// The handshake messages in `payload` (the concatenated handshake records) so far: whether a
+/// ServerHello of `version` came, the chain once the Certificate message is complete, and
+/// whether the flight is over (ServerHelloDone, or anything that is not a handshake).
+fn read_flight(payload: &[u8], version: u16) -> (Option<bool>, Option<Vec<Vec<u8>>>, bool) {
+    use tls_parser::{TlsMessage, TlsMessageHandshake, parse_tls_message_handshake};
+    let (mut rest, mut hello, mut chain, mut done) = (payload, None, None, false);
+    while let Ok((next, msg)) = parse_tls_message_handshake(rest) {
+        rest = next;
+        match msg {
+            TlsMessage::Handshake(TlsMessageHandshake::ServerHello(sh)) => hello = Some(sh.version.0 == version),
+            TlsMessage::Handshake(TlsMessageHandshake::Certificate(c)) => {
+                chain = Some(c.cert_chain.iter().map(|r| r.data.to_vec()).collect());
+            }
+            TlsMessage::Handshake(TlsMessageHandshake::ServerDone(_)) => done = true,
+            _ => {}
+        }
+    }
+    (hello, chain, done)
+}
+
+/// Like `ask`, but reads on to the server's Certificate message; bounded by `timeout` and 64 KiB.
+pub fn ask_with_chain<S: Read + Write>(stream: &mut S, version: u16, sni: Option<&str>, timeout: Duration) -> Answer {
+    let random = [0x5e; 32];
+    if stream.write_all(&client_hello(version, sni, random)).and_then(|()| stream.flush()).is_err() {
+        return Answer::default();
+    }
+    let deadline = Instant::now() + timeout;
+    let (mut raw, mut payload) = (Vec::new(), Vec::new());
+    let mut chunk = [0u8; 4096];
+    let mut answer = Answer::default();
+    // The answer's first bytes: a ServerHello of our version there is an acceptance even when
+    // the rest of the flight never comes (as `ask` judges it).
+    let mut head = Vec::with_capacity(11);
+    while raw.len() < MAX_FLIGHT && Instant::now() < deadline {
+        match stream.read(&mut chunk) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => {
+                raw.extend_from_slice(&chunk[..n]);
+                let want = 11usize.saturating_sub(head.len()).min(n);
+                head.extend_from_slice(&chunk[..want]);
+            }
+        }
+        // Whole records only: handshake payloads are concatenated, anything else ends the flight.
+        while let Ok((rest, record)) = tls_parser::parse_tls_raw_record(&raw) {
+            if record.hdr.record_type != tls_parser::TlsRecordType::Handshake {
+                return answer;
+            }
+            payload.extend_from_slice(record.data);
+            let used = raw.len() - rest.len();
+            raw.drain(..used);
+        }
+        let (hello, chain, done) = read_flight(&payload, version);
+        answer.accepted = hello.unwrap_or(false);
+        if hello == Some(false) {
+            return answer;
+        }
+        if let Some(chain) = chain {
+            answer.chain = chain;
+            return answer;
+        }
+        if done || (raw.first().is_some_and(|&b| b != 0x16)) {
+            return answer;
+        }
+    }
+    answer.accepted = answer.accepted || accepted(&head, version);
+    answer
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,5 +222,23 @@ mod tests {
         assert!(!accepted(&[0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x46], 0x0301), "protocol_version alert");
         assert!(!accepted(b"454 4.7.0 TLS not available", 0x0301));
         assert!(!accepted(&[0x16, 0x03], 0x0301));
+    }
+
+    #[test]
+    fn the_flight_is_read_to_its_certificate() {
+        // ServerHello (TLSv1.0), Certificate with one 3-byte "certificate", ServerHelloDone.
+        let hello = [0x02, 0, 0, 0x26, 0x03, 0x01]
+            .iter()
+            .copied()
+            .chain([0u8; 32])
+            .chain([0, 0x00, 0x2f, 0])
+            .collect::<Vec<u8>>();
+        let cert = [0x0b, 0, 0, 0x09, 0, 0, 0x06, 0, 0, 0x03, 0xaa, 0xbb, 0xcc];
+        let done = [0x0e, 0, 0, 0];
+        let payload: Vec<u8> = hello.iter().chain(&cert).chain(&done).copied().collect();
+        let (h, chain, finished) = read_flight(&payload, 0x0301);
+        assert_eq!((h, chain, finished), (Some(true), Some(vec![vec![0xaa, 0xbb, 0xcc]]), true));
+        assert_eq!(read_flight(&payload, 0x0302).0, Some(false), "another version is a refusal");
+        assert_eq!(read_flight(&payload[..10], 0x0301), (None, None, false), "a cut message waits for more");
     }
 }

@@ -18,46 +18,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use verdict::{PeerFacts, Verdict};
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Target {
-    pub host: String,
-    pub port: u16,
-}
-
-/// A peer that is not `HOST`, `HOST:PORT` or `[IPv6]:PORT`, or no peer at all.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum TargetError {
-    #[error("`{0}` is not HOST, HOST:PORT or [IPv6]:PORT")]
-    Malformed(String),
-    #[error("name at least one peer: seglint probe HOST[:PORT] (or --targets FILE)")]
-    None,
-}
-
-/// `host`, `host:port`, `[v6]:port`, or a bare IPv6 address.
-pub fn parse_target(s: &str) -> Result<Target, TargetError> {
-    let s = s.trim();
-    let bad = || TargetError::Malformed(s.to_string());
-    if let Some(rest) = s.strip_prefix('[') {
-        let (host, after) = rest.split_once(']').ok_or_else(bad)?;
-        let port = match after.strip_prefix(':') {
-            Some(p) => p.parse().map_err(|_| bad())?,
-            None if after.is_empty() => 25,
-            None => return Err(bad()),
-        };
-        return Ok(Target { host: host.to_string(), port });
-    }
-    if s.matches(':').count() > 1 {
-        return Ok(Target { host: s.to_string(), port: 25 });
-    }
-    let (host, port) = match s.split_once(':') {
-        Some((h, p)) => (h, p.parse().map_err(|_| bad())?),
-        None => (s, 25),
-    };
-    if host.is_empty() || port == 0 {
-        return Err(bad());
-    }
-    Ok(Target { host: host.to_string(), port })
-}
+pub use crate::target::{Target, TargetError, parse_target};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TlsInfo {
@@ -79,6 +40,14 @@ pub struct PeerCert {
     pub not_before: String,
     pub not_after: String,
     pub trusted: bool,
+    /// SHA-1 thumbprint, upper-case hex.
+    pub sha1: String,
+    pub self_signed: bool,
+    /// Enhanced key usages; `null` when the certificate lists none.
+    pub eku: Option<Vec<String>>,
+    /// The fields as read, for the certificate rules (`verify`).
+    #[serde(skip)]
+    pub fields: crate::input::certificate::CertFields,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -286,19 +255,23 @@ fn handshake(
     Ok(Some(Handshake { info, record, certs, after }))
 }
 
-fn peer_certs(certs: &[rustls::pki_types::CertificateDer<'_>], trusted: bool) -> Vec<PeerCert> {
-    use x509_parser::prelude::*;
+/// The chain a peer served, each certificate's fields read (those that do not parse are left out).
+pub fn peer_certs<'c>(certs: impl IntoIterator<Item = &'c [u8]>, trusted: bool) -> Vec<PeerCert> {
     let rfc3339 =
-        |t: ASN1Time| t.to_datetime().format(&::time::format_description::well_known::Rfc3339).unwrap_or_default();
+        |t: ::time::OffsetDateTime| t.format(&::time::format_description::well_known::Rfc3339).unwrap_or_default();
     certs
-        .iter()
-        .filter_map(|der| X509Certificate::from_der(der).ok().map(|(_, c)| c))
-        .map(|c| PeerCert {
-            subject: c.subject().to_string(),
-            issuer: c.issuer().to_string(),
-            not_before: rfc3339(c.validity().not_before),
-            not_after: rfc3339(c.validity().not_after),
+        .into_iter()
+        .filter_map(|der| crate::input::certificate::fields(der).ok())
+        .map(|f| PeerCert {
+            subject: f.subject.clone(),
+            issuer: f.issuer.clone(),
+            not_before: rfc3339(f.not_before),
+            not_after: rfc3339(f.not_after),
             trusted,
+            sha1: f.sha1.clone(),
+            self_signed: f.self_signed,
+            eku: f.eku.clone(),
+            fields: f,
         })
         .collect()
 }
@@ -329,7 +302,7 @@ pub fn probe(t: &Target, o: &Options) -> ProbeReport {
             let verdict = h.record.verdict.lock().ok().and_then(|mut v| v.take());
             let name_valid = h.record.name_valid.lock().ok().and_then(|v| *v);
             let (trusted, hostname_valid, problem) = tls::describe_verdict(&verdict, name_valid);
-            r.peer_certificates = peer_certs(&h.certs, trusted);
+            r.peer_certificates = peer_certs(h.certs.iter().map(|c| c.as_ref()), trusted);
             r.certificate_check = Some(CertificateCheck { trusted, hostname_valid, problem });
             let requested = h.record.requested.lock().ok().and_then(|r| r.clone());
             r.client_certificate =
@@ -363,7 +336,14 @@ pub fn probe(t: &Target, o: &Options) -> ProbeReport {
         let sni = t.host.parse::<std::net::IpAddr>().is_err().then_some(t.host.as_str());
         for p in [Protocol::Ssl3, Protocol::Tls10, Protocol::Tls11] {
             let version = legacy::wire_version(p).unwrap_or(0);
+            // Without a modern handshake, the certificate is read from the legacy one.
+            let want_chain = r.peer_certificates.is_empty();
             let answer = match to_starttls(t, o, None) {
+                Ok(Some(mut sock)) if want_chain => {
+                    let a = legacy::ask_with_chain(&mut sock, version, sni, o.timeout);
+                    r.peer_certificates = peer_certs(a.chain.iter().map(Vec::as_slice), false);
+                    Some(a.accepted)
+                }
                 Ok(Some(mut sock)) => Some(legacy::ask(&mut sock, version, sni, o.timeout)),
                 _ => None,
             };

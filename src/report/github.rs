@@ -42,9 +42,14 @@ pub fn render(report: &CheckReport) -> String {
             let _ = writeln!(
                 out,
                 "::{command}{place}title={title}::{}",
-                escape_data(&format!("{}\nhelp: {}", f.message, f.help))
+                escape_data(&format!("{}\nhelp: {}{}", f.message, f.help, observed(f)))
             );
         }
     }
     out
+}
+
+/// The observation of an observed finding, as a last line.
+fn observed(f: &crate::finding::Finding) -> String {
+    f.observation.as_ref().map(|o| format!("\n{}", o.summary())).unwrap_or_default()
 }

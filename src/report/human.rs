@@ -115,6 +115,9 @@ pub fn render_finding(f: &Finding, array: Option<&Array>, k: &Knowledge, style: 
             (source, f.location.map(|l| (l.span, f.label.clone())))
         }
     };
+    if let Some(o) = &f.observation {
+        let _ = write!(help, "\nnote: {}", o.summary());
+    }
     for n in &f.notes {
         let _ = write!(help, "\nnote: {n}");
     }

@@ -62,6 +62,9 @@ struct FindingEntry<'a> {
     suppressed: Option<Suppressed<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     baseline: Option<&'static str>,
+    /// Observed findings only (spec 8.1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    observation: Option<&'a crate::finding::Observation>,
 }
 
 #[derive(Serialize)]
@@ -158,6 +161,7 @@ fn entry<'a>(f: &'a crate::finding::Finding, array: Option<&crate::model::Array>
                 fingerprint: f.fingerprint(),
                 suppressed: f.suppressed.as_deref().map(|reason| Suppressed { reason }),
                 baseline: f.in_baseline.map(|known| if known { "known" } else { "new" }),
+                observation: f.observation.as_ref(),
             }
         }
     }

@@ -42,6 +42,9 @@ pub fn render(report: &CheckReport, k: &Knowledge, fails: impl Fn(&crate::findin
                     .map(|l| format!(" ({}:{}:{})", l.file, l.line, l.column))
                     .unwrap_or_default();
                 let _ = writeln!(text, "{}: {}{at}\nhelp: {}", f.severity, f.message, f.help);
+                if let Some(o) = &f.observation {
+                    let _ = writeln!(text, "{}", o.summary());
+                }
             }
             let _ = writeln!(
                 out,

@@ -34,9 +34,11 @@ pub fn render(report: &CheckReport) -> String {
         }
         out.push_str("| severity | rule | server | direction | finding | where |\n|---|---|---|---|---|---|\n");
         for f in &a.findings {
-            let at = locate(a.array.as_ref(), f.location)
-                .map(|l| format!("`{}:{}`", l.file, l.line))
-                .unwrap_or_else(|| format!("{} default", f.evidence.name()));
+            let at = match (&f.observation, locate(a.array.as_ref(), f.location)) {
+                (Some(o), _) => format!("observed at `{}`", cell(&o.target)),
+                (None, Some(l)) => format!("`{}:{}`", l.file, l.line),
+                (None, None) => format!("{} default", f.evidence.name()),
+            };
             let sev = if f.suppressed.is_some() {
                 format!("~~{}~~ (allowed)", f.severity)
             } else if f.in_baseline == Some(true) {

@@ -12,6 +12,7 @@ pub mod migration;
 pub mod probe;
 pub mod rules;
 pub mod sarif;
+pub mod verify;
 
 use crate::finding::Finding;
 use crate::input::InputError;

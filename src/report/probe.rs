@@ -125,7 +125,7 @@ fn details(out: &mut String, r: &ProbeReport, style: Style) {
     }
 }
 
-fn stage_name(s: Stage) -> &'static str {
+pub fn stage_name(s: Stage) -> &'static str {
     match s {
         Stage::Connect => "connect",
         Stage::Banner => "banner",

@@ -62,7 +62,8 @@ fn result(a: &super::ArrayReport, f: &crate::finding::Finding) -> Value {
         "partialFingerprints": {"seglintFindingHash/v1": f.fingerprint()},
         "properties": {
             "name": f.rule.name(), "array": f.array, "server": f.server, "direction": f.direction,
-            "evidence": f.evidence, "confidence": f.confidence, "setting": f.setting, "sources": f.sources
+            "evidence": f.evidence, "confidence": f.confidence, "setting": f.setting, "sources": f.sources,
+            "observation": f.observation
         }
     });
     if let Some(l) = locate(a.array.as_ref(), f.location).or_else(|| fallback_location(a.array.as_ref())) {

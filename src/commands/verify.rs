@@ -1,0 +1,134 @@
+//! `seglint verify`: probe each server of each array and compare with its predicted inbound
+//! posture (spec 8.2).
+
+use super::{ExitStatus, Outcome, Setup, render_input_error, width};
+use crate::cli::{Format, VerifyArgs};
+use crate::input::{self, ArraySpec};
+use crate::model::Array;
+use crate::policy::{Overrides, Policy};
+use crate::probe::{Options, ProbeReport, smtp};
+use crate::report::verify::VerifyReport;
+use crate::report::{self, ArrayReport};
+use crate::target::Target;
+use crate::verify::{ServerCheck, Verifier};
+
+/// A `--server NAME` that no array has: a usage error, since nothing would be probed for it.
+fn unknown_server(args: &VerifyArgs, arrays: &[&Array]) -> Option<String> {
+    let known = |name: &str| arrays.iter().any(|a| a.server(name).is_some());
+    let (name, _) = args.servers.iter().find(|(name, _)| !known(name))?;
+    let names: Vec<&str> = arrays.iter().flat_map(|a| a.servers.iter().map(|s| s.name.as_str())).collect();
+    Some(format!(
+        "error: --server {name}=…: no array given has a server {name}\n  help: the servers are {}\n",
+        if names.is_empty() { "none".to_string() } else { names.join(", ") }
+    ))
+}
+
+/// One array's servers checked against their probe reports, the findings through the policy.
+fn verify_array(
+    setup: &Setup,
+    policy: &Policy,
+    array: Array,
+    reports: &mut impl Iterator<Item = (Target, ProbeReport)>,
+    at: &str,
+) -> (ArrayReport, Vec<(String, ServerCheck)>) {
+    let posture = crate::posture::resolve(&setup.k, &array, &array.version);
+    let v = Verifier { k: &setup.k, array: &array, posture: &posture, now: setup.now, at: at.to_string() };
+    let mut checks = Vec::new();
+    let mut findings = Vec::new();
+    for (server, (target, r)) in array.servers.iter().zip(reports) {
+        let (check, found) = v.server(server, &target, &r);
+        checks.push((array.source.clone(), check));
+        findings.extend(found);
+    }
+    let findings = policy.apply(Some(&array), findings);
+    drop(posture);
+    (ArrayReport { source: array.source.clone(), array: Some(array), error: None, findings }, checks)
+}
+
+fn render(report: &VerifyReport, setup: &Setup, policy: &Policy, args: &VerifyArgs) -> String {
+    let (k, c) = (&setup.k, &args.common);
+    let check = &report.check;
+    match args.format {
+        Format::Human => {
+            let style = report::human::Style { color: setup.color, width: width(), quiet: c.quiet, verbose: c.verbose };
+            report::verify::human(report, k, style)
+        }
+        Format::Json => report::verify::json(report, k),
+        Format::Sarif => report::sarif::render(check, k),
+        Format::Github => report::github::render(check),
+        Format::Junit => report::junit::render(check, k, |f| policy.fails(f)),
+        Format::Markdown => report::markdown::render(check),
+    }
+}
+
+pub(super) fn run(args: &VerifyArgs) -> Outcome {
+    let setup = match Setup::new(&args.common, args.output.as_deref()) {
+        Ok(s) => s,
+        Err(o) => return o,
+    };
+    let overrides = Overrides { deny: &args.deny, warn: &args.warn, allow: &args.allow };
+    let policy = match setup.policy(&overrides, args.fail_on, args.baseline.as_deref()) {
+        Ok(p) => p,
+        Err(o) => return o,
+    };
+    let specs: Vec<ArraySpec> = super::check::arrays(&setup, &args.arrays, args.recursive);
+    let loaded: Vec<Result<Array, ArrayReport>> = specs
+        .iter()
+        .map(|spec| {
+            input::load(spec, &setup.load).map_err(|e| ArrayReport {
+                source: spec.source.clone(),
+                array: None,
+                error: Some(e),
+                findings: vec![],
+            })
+        })
+        .collect();
+    let arrays: Vec<&Array> = loaded.iter().filter_map(|l| l.as_ref().ok()).collect();
+    if let Some(message) = unknown_server(args, &arrays) {
+        return Outcome::usage(message);
+    }
+    let targets: Vec<Target> =
+        arrays.iter().flat_map(|a| a.servers.iter().map(|s| crate::verify::target_of(s, &args.servers))).collect();
+    let options = Options {
+        helo: args.helo.clone().unwrap_or_else(smtp::default_helo),
+        timeout: args.timeout,
+        identity: None,
+        legacy: !args.no_legacy,
+    };
+    let at = time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .unwrap_or_else(|_| time::OffsetDateTime::now_utc())
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    let probed = crate::probe::probe_all(&targets, &options, usize::from(args.jobs));
+    let mut reports = targets.into_iter().zip(probed);
+    let mut report = VerifyReport::default();
+    // In the arguments' order, arrays that could not be read among them.
+    for l in loaded {
+        match l {
+            Ok(array) => {
+                let (a, checks) = verify_array(&setup, &policy, array, &mut reports, &at);
+                report.check.arrays.push(a);
+                report.servers.extend(checks);
+            }
+            Err(failed) => report.check.arrays.push(failed),
+        }
+    }
+    report.check.baseline = policy.fixed(report.check.findings());
+    let stdout = render(&report, &setup, &policy, args);
+    let mut exit =
+        if report.check.findings().any(|f| policy.fails(f)) { ExitStatus::Findings } else { ExitStatus::Clean };
+    if report.unprobed() > 0 || report.check.input_errors() > 0 {
+        exit = ExitStatus::Input;
+    }
+    let mut stderr = String::new();
+    if args.format != Format::Human {
+        for e in report.check.arrays.iter().filter_map(|a| a.error.as_ref()) {
+            stderr.push_str(&render_input_error(e, false));
+        }
+        for (array, s) in report.servers.iter().filter(|(_, s)| s.error.is_some()) {
+            report::verify::human_server(&mut stderr, array, s, true);
+        }
+    }
+    Outcome { stdout, stderr, output: args.output.clone(), exit }
+}
