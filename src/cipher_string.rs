@@ -3,8 +3,8 @@
 //! syntax and the keyword table; it must not build findings or pick severities, and it never
 //! fails: a term it cannot place is listed in `unknown_terms`, never rejected.
 //!
-//! The model follows the contract in the product spec: membership is tracked per class, not per
-//! suite. Where the spec is silent, these rules follow OpenSSL 1.0.x, and where the class model
+//! The model follows SEG203's documented classes (`seglint rules SEG203`): membership is tracked per class, not per
+//! suite. Where those are silent, these rules follow OpenSSL 1.0.x, and where the class model
 //! has to approximate, they lean towards reporting a class rather than hiding one:
 //!
 //! - Terms are split on `:`, `;`, `,` and space, as OpenSSL 1.0.x's `ITEM_SEP` does. Keywords and
@@ -159,7 +159,7 @@ impl Bits {
 enum Meaning {
     /// Every suite the keyword selects is in these classes (`RC4`, `EXPORT`, `aNULL`, `LOW`).
     Trait(Bits),
-    /// The keyword selects a mix; these are the weak classes the spec says it brings in
+    /// The keyword selects a mix; these are the weak classes SEG203 says it brings in
     /// (`ALL`, `DEFAULT`, `MEDIUM`, and `HIGH` with none).
     Mix(Bits),
     /// One suite, with the classes its name shows.
@@ -170,7 +170,7 @@ enum Meaning {
 
 use Meaning::{Mix, Selector, Suite, Trait};
 
-/// OpenSSL 1.0.1/1.0.2 cipher-string keywords. Weak ones as the spec maps them; `EXPORT40`,
+/// OpenSSL 1.0.1/1.0.2 cipher-string keywords. Weak ones as SEG203 maps them; `EXPORT40`,
 /// `EXPORT56` and `COMPLEMENTOFDEFAULT` (ADH and AECDH in 1.0.x) are the same classes by
 /// OpenSSL's definition.
 const KEYWORDS: &[(&str, Meaning)] = &[

@@ -1,4 +1,4 @@
-//! The command line (spec section 5), declared with clap derive. Help text is written for the
+//! The command line, declared with clap derive. Help text is written for the
 //! mail administrator reading it; parsing of values happens here, behaviour elsewhere.
 
 use crate::vocab::FailOn;

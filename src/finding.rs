@@ -38,7 +38,7 @@ pub struct Finding {
     pub suppressed: Option<String>,
     /// With `--baseline`: whether the baseline already records it (`None` without one).
     pub in_baseline: Option<bool>,
-    /// For an observed finding (spec 8.1): what was seen, where and when, against the prediction.
+    /// For an observed finding: what was seen, where and when, against the prediction.
     pub observation: Option<Observation>,
 }
 

@@ -120,7 +120,7 @@ pub fn bool_text(v: bool) -> &'static str {
     if v { "True" } else { "False" }
 }
 
-/// Reads an Advanced Settings Boolean: `True` / `False` in any case, also `1` / `0` (spec 2.1).
+/// Reads an Advanced Settings Boolean: `True` / `False` in any case, also `1` / `0`.
 pub fn parse_bool(text: &str) -> Option<bool> {
     let t = text.trim();
     if t.eq_ignore_ascii_case("true") || t == "1" {

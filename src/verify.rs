@@ -1,4 +1,4 @@
-//! `verify` (spec 8.2): hold an array's predicted inbound posture to what each of its servers
+//! `verify`: hold an array's predicted inbound posture to what each of its servers
 //! does when probed. Per server: which protocols it accepts against which the posture allows
 //! (SEG601, SEG602), STARTTLS against inbound `tlsEnabled` (SEG604), the certificate it serves
 //! against the export's (SEG603, and the certificate rules on the served one when the export has
@@ -185,7 +185,7 @@ impl Verifier<'_> {
         let (message, help) = if offered {
             (
                 format!("{name} offers STARTTLS although the export says inbound TLS is off ({})", d.tls_enabled.via),
-                "re-export the configuration if inbound TLS was turned on since; else turn it off under Mail Servers → server → Inbound Security (TLS)",
+                "re-export the configuration if inbound TLS was turned on since; else turn it off under Mail Servers → server → Inbound Security (TLS)".to_string(),
             )
         } else {
             (
@@ -193,7 +193,10 @@ impl Verifier<'_> {
                     "{name} does not offer STARTTLS although the export says inbound TLS is on ({})",
                     d.tls_enabled.via
                 ),
-                "check Inbound Security (TLS) on the server and that it has a certificate (SEG307), commit configuration and restart the Receiver service; or re-export if TLS was turned off on purpose",
+                format!(
+                    "check Inbound Security (TLS) on the server and that it has a certificate ({}), commit configuration and restart the Receiver service; or re-export if TLS was turned off on purpose",
+                    Rule::InboundTlsWithoutCertificate
+                ),
             )
         };
         let seen = if offered { "STARTTLS offered" } else { "no STARTTLS" };
@@ -204,7 +207,7 @@ impl Verifier<'_> {
             (seen.into(), on(predicted).into(), d.tls_enabled.evidence),
         );
         f.message = message;
-        f.help = help.into();
+        f.help = help;
         f.location = d.tls_enabled.loc;
         f.label = "inbound TLS predicted here".into();
         f.setting = Some("tlsEnabled".into());
@@ -247,23 +250,22 @@ impl Verifier<'_> {
                 confirmed_by_observation: agrees == Some(true) && a.confidence == Confidence::Inferred,
             });
             let Some(accepted) = seen.filter(|s| *s != predicted) else { continue };
-            let (rule, message, help) = if accepted {
+            let (rule, message) = if accepted {
                 (
                     Rule::ObservedProtocolBeyondPosture,
                     format!("{} accepts {} when receiving, but it is predicted off ({})", server.name, p.name(), a.via),
-                    "what is in force is weaker than the export says: re-export if the server was changed since, else switch the protocol off on the server (`seglint rules SEG601` tells how to see which side is wrong)",
                 )
             } else {
                 (
                     Rule::ObservedProtocolMissing,
                     format!("{} refuses {} when receiving, but it is predicted on ({})", server.name, p.name(), a.via),
-                    "re-export if the server was changed since; else check the switch on the server (`seglint rules SEG602` tells how to see which side is wrong)",
                 )
             };
+            let help = which_side(a.evidence, a.confidence, p, accepted, rule);
             let seen = if accepted { "accepted" } else { "refused" };
             let mut f = self.finding(rule, &server.name, target, (seen.into(), on(predicted).into(), a.evidence));
             f.message = message;
-            f.help = help.into();
+            f.help = help;
             f.location = a.loc;
             f.label = format!("{} predicted {} here", p.name(), on(predicted));
             f.data = a.loc.is_none().then_some(a.data).flatten().map(|d| (d, a.via.clone()));
@@ -326,6 +328,24 @@ impl Verifier<'_> {
         f.sources = client;
         vec![f]
     }
+}
+
+/// Which side to believe, from what decided the prediction: an explicit setting points at a
+/// stale export (or a change never committed), a default at a setting the export lacks or
+/// another version, an inferred fact at the fact itself.
+fn which_side(evidence: Evidence, confidence: Confidence, p: Protocol, accepted: bool, rule: Rule) -> String {
+    let switch = if accepted { "off" } else { "on" };
+    let side = match (evidence, confidence) {
+        (_, Confidence::Inferred) | (Evidence::Inferred, _) => {
+            "the prediction rests on an inferred fact: believe the server, and correct a copy of the rules data (`--rules DIR`)".to_string()
+        }
+        (Evidence::Explicit, _) => format!(
+            "the export sets it: the export is stale, or the change was never committed or the Receiver not restarted; re-export from the Array Manager and verify again, or switch {} {switch} on the server again",
+            p.name()
+        ),
+        _ => "no setting decides, the version's default does: the server has a setting the export lacks (re-export), or runs another version than the export (its banner tells)".to_string(),
+    };
+    format!("{side} (`seglint rules {rule}` tells how to tell the sides apart)")
 }
 
 /// How the export's certificate and the served one differ: the thumbprint when the export has

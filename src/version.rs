@@ -94,7 +94,7 @@ mod tests {
     }
 
     #[test]
-    fn parses_the_forms_of_the_contract() {
+    fn parses_the_documented_forms() {
         assert_eq!(parse("7.3").unwrap().to_string(), "7.3.0");
         assert_eq!(parse("v7.3.5").unwrap().to_string(), "7.3.5");
         assert_eq!(parse("8.2.1.5620").unwrap().to_string(), "8.2.1+5620");

@@ -53,7 +53,7 @@ pub enum Confidence {
     Inferred,
 }
 
-/// Where an effective value came from (spec section 3).
+/// Where an effective value came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Evidence {
@@ -63,7 +63,7 @@ pub enum Evidence {
     Default,
     /// A version default that no source states.
     Inferred,
-    /// What a live server, a sending server or a message header showed (spec section 8).
+    /// What a live server, a sending server or a message header showed.
     Observed,
 }
 

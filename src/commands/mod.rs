@@ -22,7 +22,7 @@ use crate::vocab::FailOn;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-/// The frozen exit codes (spec section 5); when several apply, the highest wins.
+/// The frozen exit codes; when several apply, the highest wins.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ExitStatus {
     /// No finding at or above `--fail-on`.

@@ -1,5 +1,5 @@
 //! `seglint verify`: probe each server of each array and compare with its predicted inbound
-//! posture (spec 8.2).
+//! posture.
 
 use super::{ExitStatus, Outcome, Setup, render_input_error, width};
 use crate::cli::{Format, VerifyArgs};

@@ -1,4 +1,4 @@
-//! Reads a 10.x Advanced Settings list (spec 1.3): one `Name = Value` per line, `#` comments,
+//! Reads a 10.x Advanced Settings list: one `Name = Value` per line, `#` comments,
 //! blank lines ignored. A value that is a whole number is an Integer, `True`/`False` (any case)
 //! a Boolean, anything else a String.
 

@@ -1,4 +1,4 @@
-//! Reads the seglint XML export (spec 1.1) in one pass with quick-xml, keeping the byte span of
+//! Reads the seglint XML export in one pass with quick-xml, keeping the byte span of
 //! every element, attribute and value. It checks the export's own value spaces (input errors)
 //! but never the values of product settings: those are findings, judged later.
 
@@ -561,7 +561,7 @@ impl<'t> Parser<'t> {
                     .err(a.value_span, format!("`{}` is not a setting type", a.value))
                     .help("Setting/@type is Integer, String or Boolean"));
             }
-            // No type: read as a .settings line is (spec 1.3).
+            // No type: read as a .settings line is.
             None => match text.trim().parse::<i64>() {
                 Ok(n) => SettingValue::Integer(n),
                 Err(_) if text.trim().eq_ignore_ascii_case("true") => SettingValue::Boolean(true),

@@ -1,4 +1,4 @@
-//! `rules/versions.toml`: the version table (spec section 2) and the other per-version facts,
+//! `rules/versions.toml`: the version table and the other per-version facts,
 //! read and validated with spans (ranges parse, rows ascend and do not overlap, the facts the
 //! checks rely on exist). It answers nothing about an array.
 

@@ -158,7 +158,7 @@ pub(crate) fn certificate_expiring(ctx: &Ctx<'_>, rule: Rule) -> Vec<Finding> {
                 .place(Some(name), None)
                 .at(Some(na.loc), format!("expires {}", day(na.value)))
                 .help(renew(name))
-                .note("SEG itself emails a daily reminder from two weeks before expiry (help page 9.13)")
+                .note(ctx.k.fact("expiry-reminder").text.clone())
                 .sources(&ctx.k.fact("client-certificate").sources)
                 .sources(&ctx.k.fact("expiry-reminder").sources)
                 .setting("Certificate");

@@ -39,7 +39,8 @@ pub(crate) fn starttls_command_injection(ctx: &Ctx<'_>, rule: Rule) -> Vec<Findi
     let v = ctx.version();
     let loc = if p.version == ctx.array.version { ctx.array.version_loc } else { None };
     let message = format!(
-        "SEG {v} is below {since}: its STARTTLS lets an attacker on the network path inject plaintext SMTP commands that are then run inside the TLS session (CVE-2014-2727)"
+        "SEG {v} is below {since}: its STARTTLS lets an attacker on the network path inject plaintext SMTP commands that are then run inside the TLS session ({})",
+        fact.sources.join(", ")
     );
     let f = ctx
         .finding(rule, message)

@@ -1,4 +1,4 @@
-//! Migration reports (spec section 6): the effective posture at `--from` and, once explicit
+//! Migration reports: the effective posture at `--from` and, once explicit
 //! settings are carried over the way an upgrade carries them (`carry`), at `--to`; the changes
 //! on the way, boundary by boundary (`items`); and the settings to apply on the target, in its
 //! own form, to keep the posture or reach the recommended one (`goal`, `emit`). Carry rules and

@@ -1,4 +1,4 @@
-//! `--format json`: the `seglint/report/v1` object of spec section 6. Field names are a
+//! `--format json`: the `seglint/report/v1` object. Field names are a
 //! contract; extra fields (`confidence`, `setting`, `notes`, `rules_data`) are additions.
 
 use super::{CheckReport, Location, Summary, locate, locate_error};
@@ -62,7 +62,7 @@ struct FindingEntry<'a> {
     suppressed: Option<Suppressed<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     baseline: Option<&'static str>,
-    /// Observed findings only (spec 8.1).
+    /// Observed findings only.
     #[serde(skip_serializing_if = "Option::is_none")]
     observation: Option<&'a crate::finding::Observation>,
 }

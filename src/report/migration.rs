@@ -139,7 +139,7 @@ fn json_of(m: &Migration) -> Json<'_> {
     }
 }
 
-/// One array: the spec's object; several asked for (`many`): a JSON array of them, even when
+/// One array: the documented object; several asked for (`many`): a JSON array of them, even when
 /// fewer could be read.
 pub fn json(plans: &[Migration], many: bool) -> String {
     let text = match plans {

@@ -15,7 +15,7 @@ pub struct Style {
     pub verbose: bool,
 }
 
-/// One peer: the spec's object; several: a JSON array of them.
+/// One peer: the documented object; several: a JSON array of them.
 pub fn json(reports: &[ProbeReport]) -> String {
     let text = match reports {
         [one] => serde_json::to_string_pretty(one),
