@@ -3,9 +3,9 @@
 //! syntax and the keyword table; it must not build findings or pick severities, and it never
 //! fails: a term it cannot place is listed in `unknown_terms`, never rejected.
 //!
-//! The model follows SEG203's documented classes (`seglint rules SEG203`): membership is tracked per class, not per
-//! suite. Where those are silent, these rules follow OpenSSL 1.0.x, and where the class model
-//! has to approximate, they lean towards reporting a class rather than hiding one:
+//! The model follows SEG203's documented classes (`seglint rules SEG203`): membership is tracked
+//! per class, not per suite. Where those are silent, these rules follow OpenSSL 1.0.x, and where
+//! the class model has to approximate, they lean towards reporting a class rather than hiding one:
 //!
 //! - Terms are split on `:`, `;`, `,` and space, as OpenSSL 1.0.x's `ITEM_SEP` does. Keywords and
 //!   suite names are case-sensitive (`aDH` is not `ADH`).
@@ -15,7 +15,8 @@
 //!   anonymous suites: `ALL:!ADH` still lets the AECDH suites in. `!aNULL` removes both.
 //! - A suite name adds or removes only that suite: `ALL:!RC4-MD5` still holds RC4 and MD5
 //!   (RC4-SHA, EXP-RC4-MD5, … remain), while `RC4-SHA:-RC4-SHA` holds nothing.
-//! - Combined terms (`A+B`, the suites in both) follow `combined` (adding) and `covered` (removing).
+//! - Combined terms (`A+B`, the suites in both) follow `combined` (adding) and `covered`
+//!   (removing).
 //! - Known selectors that name no weak class (key exchange, authentication, cipher, MAC,
 //!   protocol: `kEDH`, `aRSA`, `AESGCM`, `SHA1`, `TLSv1.2`, …) bring in nothing.
 

@@ -2,9 +2,11 @@
 //! MailMarshal / SEG arrays. The binary in `main.rs` is a thin shell around this library.
 //!
 //! Layers, lowest first; a module uses only the layers below it (README, "Layout"):
-//! vocabulary (`vocab`, `registry`, `source`, `target`, `version`, `cipher_string`) → `input` → `model`
-//! → `knowledge` → `remedy` → `posture` → `finding`, `lint`, `migrate`, `diff`, `probe` →
-//! `policy` → `report` → `cli` → `commands`.
+//! vocabulary (`vocab`, `registry`, `source`, `target`, `version`, `cipher_string`) → `model`
+//! → `input` → `knowledge` → `remedy` → `posture` → `finding`, `lint`, `migrate`, `diff`,
+//! `probe` → `verify` → `policy` → `report` → `cli` → `commands` (and `main`).
+//!
+//! It holds no code of its own: only the module tree.
 
 pub mod cipher_string;
 pub mod cli;

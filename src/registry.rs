@@ -1,8 +1,8 @@
-//! The rule registry: every rule seglint has, declared once, below every other layer. A
-//! declaration gives the stable code, the kebab-case name, the default severity, and who raises
-//! the rule: a lint check (the path of its function in `lint`), the policy sink (suppressions),
-//! or the observe commands (`verify`). `Rule` is generated from it; `lint` generates its dispatch from the
-//! same table, so adding a rule is one line here plus its documentation in `rules/catalog.toml`
+//! The rule registry: every rule seglint has, declared once, below every other layer. A declaration
+//! gives the stable code, the kebab-case name, the default severity, and who raises the rule: a
+//! lint check (the path of its function in `lint`), the policy sink (suppressions), or the observe
+//! commands (`verify`). `Rule` is generated from it; `lint` generates its dispatch from the same
+//! table, so adding a rule is one line here plus its documentation in `rules/catalog.toml`
 //! (validated against this table when the data loads). Nothing here runs a check.
 
 use crate::vocab::Severity;

@@ -1,6 +1,7 @@
 //! How to change a TLS setting on a given version, in that version's own form: a registry value
 //! on the Array Manager (7.3 – 9.x), an Advanced Settings line (10.0.1+), or the honest answer
 //! that the version cannot do it. Used by findings' help and by migration reports.
+//! It never reads a fix's text back: what a fix assumes travels beside it, as notes and sources.
 
 use crate::knowledge::{Hive, Knowledge, ProtocolControl, Store};
 use crate::vocab::{Confidence, Direction, Protocol};

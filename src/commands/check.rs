@@ -1,4 +1,5 @@
 //! `seglint check`: lint arrays; the exit code gates CI.
+//! It holds no logic of its own: `lint` checks, the sink applies policy, a reporter renders.
 
 use super::{ExitStatus, Outcome, Setup, cannot_write, render_input_error, width, write_atomically};
 use crate::cli::{CheckArgs, Format};

@@ -1,4 +1,5 @@
 //! `seglint diff BASE HEAD`: posture changes and the findings a change introduces or resolves.
+//! It holds no logic of its own: `diff` compares, the sink applies policy, `report::diff` renders.
 
 use super::{ExitStatus, Outcome, Setup, check_array, render_input_error};
 use crate::cli::{DiffArgs, MigrateFormat};

@@ -1,4 +1,5 @@
 //! `seglint explain`: the effective posture of one array, each value with its evidence.
+//! It holds no logic of its own: `posture` resolves, `report::explain` renders.
 
 use super::{ExitStatus, Outcome, Setup, render_input_error};
 use crate::cli::{ExplainArgs, ExplainFormat};

@@ -1,4 +1,5 @@
 //! `seglint init` (a starter seglint.toml) and `seglint completions` (shell completion scripts).
+//! It holds no logic of its own: the starter file is `policy`'s, the scripts are clap's.
 
 use super::{Outcome, write_bytes_atomically};
 use crate::cli::{CompletionsArgs, InitArgs};

@@ -1,4 +1,5 @@
 //! `seglint migrate`: what an upgrade (or downgrade) changes, and the settings to apply.
+//! It holds no logic of its own: `migrate` plans, `report::migration` renders.
 
 use super::{ExitStatus, Outcome, Setup, cannot_write, render_input_error, write_bytes_atomically};
 use crate::cli::{GoalArg, MigrateArgs, MigrateFormat};

@@ -1,4 +1,5 @@
 //! `seglint probe`: live STARTTLS checks of peers, with verdicts for each server of `--array`.
+//! It holds no logic beyond a certificate's dates at `--now`: `verdict` judges, a reporter renders.
 
 use super::{ExitStatus, Outcome, Setup, render_input_error};
 use crate::cli::{ProbeArgs, ProbeFormat};

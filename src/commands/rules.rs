@@ -1,4 +1,5 @@
 //! `seglint rules`: the rule list, one rule's documentation, or one built-in data file.
+//! It holds no logic of its own: `knowledge` answers, `report::rules` renders.
 
 use super::{Outcome, render};
 use crate::cli::{ExplainFormat, RulesArgs};

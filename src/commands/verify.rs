@@ -1,5 +1,6 @@
 //! `seglint verify`: probe each server of each array and compare with its predicted inbound
-//! posture.
+//! posture. It holds no logic of its own: `probe` probes, `verify` compares, the sink applies
+//! policy, `report::verify` renders.
 
 use super::{ExitStatus, Outcome, Setup, render_input_error, width};
 use crate::cli::{Format, VerifyArgs};

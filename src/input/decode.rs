@@ -1,6 +1,6 @@
 //! Turns a file's bytes into text: UTF-8 (with or without BOM) and UTF-16LE/BE (with BOM, as
 //! regedit writes it, or without one when the text is plainly ASCII in UTF-16). One pass; the
-//! BOM is dropped and nothing else is changed.
+//! BOM is dropped and nothing else is changed. It knows no rules and renders nothing.
 
 use miette::Diagnostic;
 use thiserror::Error;

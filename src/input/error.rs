@@ -1,5 +1,6 @@
 //! The one error type for inputs that cannot be used (exit 3): what is wrong, where, and what
 //! would be accepted. Parsers of every format convert their own errors into it.
+//! It knows no rules and renders nothing itself: the commands and `report::human` do.
 
 use crate::source::Span;
 use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};

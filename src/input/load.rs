@@ -1,6 +1,6 @@
 //! Finds the files of each array argument (a file, a directory, or with `--recursive` a tree of
 //! array directories), reads each once within the size bound, decodes it, parses it with the
-//! format's parser and merges everything into one `Array`.
+//! format's parser and merges everything into one `Array`. It knows no rules and renders nothing.
 
 use super::{InputError, decode, reg, settings, xml};
 use crate::model::{Array, Comment, Covers, FileId, Loc, Setting, SettingOrigin, SettingValue};

@@ -1,6 +1,7 @@
 //! Reads regedit / `reg export` text (already decoded): the `Windows Registry Editor Version
 //! 5.00` or `REGEDIT4` header, `[KEY]` and `[-KEY]` sections, `"Name"=` values of every type
 //! regedit writes, `-` deletions, `\` continuation lines and `;` comments, keeping exact spans.
+//! It knows no rules and renders nothing.
 
 use crate::source::Span;
 use miette::{Diagnostic, SourceSpan};

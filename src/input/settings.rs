@@ -1,6 +1,6 @@
 //! Reads a 10.x Advanced Settings list: one `Name = Value` per line, `#` comments,
 //! blank lines ignored. A value that is a whole number is an Integer, `True`/`False` (any case)
-//! a Boolean, anything else a String.
+//! a Boolean, anything else a String. It knows no rules and renders nothing.
 
 use super::reg::Comment;
 use crate::source::Span;

@@ -1,6 +1,6 @@
 //! `rules/catalog.toml`: each rule's documentation, checked against the rule registry when it
 //! loads: every registered rule documented once, no entry without a rule, names and default
-//! severities as the registry declares them.
+//! severities as the registry declares them. It judges no array.
 
 use super::{CATALOG, Doc, KnowledgeError};
 use crate::registry::Rule;

@@ -1,6 +1,6 @@
 //! `rules/migrate.toml`: the upgrade boundaries, what an upgrade does to explicit settings when
 //! it crosses each (carry actions), and the items a migration report shows for each, all typed:
-//! a misspelt action, condition or kind is a load error with a span.
+//! a misspelt action, condition or kind is a load error with a span. It judges no array.
 
 use super::{Doc, KnowledgeError, MIGRATE};
 use crate::vocab::{Confidence, Severity};

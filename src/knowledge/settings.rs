@@ -1,5 +1,5 @@
 //! `rules/settings.toml`: setting names, the registry hive of each product generation, and one
-//! form per (setting, scope, store) with the confidence of its name and place.
+//! form per (setting, scope, store) with the confidence of its name and place. It judges no array.
 
 use super::{Doc, KnowledgeError, SETTINGS, Store};
 use crate::vocab::Confidence;

@@ -1,6 +1,6 @@
 //! SEG301 – SEG310: each server's certificate, which SEG presents for inbound TLS and, as the
 //! client certificate, for outbound TLS (Q19438), its dates judged at `--now`; and DANE, which
-//! validates the peers' certificates when sending.
+//! validates the peers' certificates when sending. It prints nothing and applies no policy.
 
 use super::Ctx;
 use crate::finding::Finding;

@@ -1,5 +1,6 @@
 //! SEG201 – SEG209: the minimum cipher strength per direction and the raw `TLSCipherList`
 //! override. Each rule runs only where TLS is enabled in that direction.
+//! It prints nothing and applies no policy.
 
 use super::{Ctx, at, where_};
 use crate::finding::Finding;

@@ -1,5 +1,6 @@
 //! SEG502 – SEG503: servers of one array that receive differently. Compares effective inbound
 //! protocol sets and known cipher floors of the servers with inbound TLS enabled.
+//! It prints nothing and applies no policy.
 
 use super::Ctx;
 use crate::finding::Finding;

@@ -1,5 +1,6 @@
 //! SEG101 – SEG105: which protocols are effectively allowed, per server when receiving and
 //! array-wide when sending. Each rule runs only where TLS is enabled in that direction.
+//! It prints nothing and applies no policy.
 
 use super::{Ctx, where_};
 use crate::finding::Finding;

@@ -1,6 +1,7 @@
 //! The version itself (SEG107, SEG401), and each raw setting the version ignores (SEG402), does
 //! not know (SEG403), cannot read (SEG404), that names a server the array lacks (SEG501), or
 //! that switches a protocol the version does not have (SEG106).
+//! It prints nothing and applies no policy.
 
 use super::Ctx;
 use crate::finding::Finding;

@@ -1,6 +1,7 @@
 //! What an upgrade (or downgrade) does to the explicit settings, boundary by boundary, as
 //! `rules/migrate.toml` says: dropped switches, SSLv3 turned off, the hive renamed, registry
 //! values left behind at 10.0 (with the Advanced Settings that would re-create those in force).
+//! It prints nothing and applies no policy.
 
 use super::Way;
 use crate::knowledge::{Boundary, CarryAction, Knowledge, SettingKind};

@@ -1,5 +1,6 @@
 //! The settings to apply, as the file an administrator imports: a `.reg` file as regedit writes
 //! it for registry versions, an Advanced Settings list for 10.x.
+//! It prints and writes nothing: the `migrate` command writes the file.
 
 use super::Goal;
 use crate::knowledge::{Knowledge, ProtocolControl, Store};

@@ -1,7 +1,7 @@
 //! The settings to apply on the target so that it keeps today's posture (`--goal keep`) or
 //! reaches the recommended one: the goal per (server, direction), a strategy per protocol
 //! control of the target (switches, `ForceTLSv1`, none), the goal's extras, then a proof that
-//! the settings give the goal, and the file to import.
+//! the settings give the goal, and the file to import. It prints nothing and applies no policy.
 
 use super::{Emitted, EmittedForm, Goal, Item, Sides, base, direction_of, keys, names, who};
 use crate::knowledge::{ItemKind, ProtocolControl, Store};

@@ -1,6 +1,6 @@
 //! The items of a migration report that come from the change itself: each boundary's items
 //! when their condition holds, what a report on an inferred row assumes, and the behaviour
-//! changes per server and direction.
+//! changes per server and direction. It prints nothing and applies no policy.
 
 use super::{Item, PostureRow, Side, Sides, Way, direction_of, keys, names, who};
 use crate::knowledge::{Boundary, Condition, ItemKind, ItemWay, SettingKind, Store};

@@ -1,5 +1,6 @@
 //! Baseline files: today's findings recorded by fingerprint (rule, array name, server,
 //! direction, setting; never line numbers), so a later run fails only on new ones.
+//! It builds no findings; it only records the ones it is given.
 
 use crate::finding::Finding;
 use serde::{Deserialize, Serialize};

@@ -1,6 +1,6 @@
 //! Inline `seglint-allow` suppressions: which findings each comment covers (the parsers
 //! recorded what follows it), and SEG901 / SEG902 for comments without a reason or matching
-//! nothing.
+//! nothing. It builds no findings of other rules: its only ones are SEG901 and SEG902.
 
 use crate::finding::Finding;
 use crate::model::{Array, Covers, Loc};

@@ -3,6 +3,7 @@
 //! ServerHello of that version means the peer accepts it; an alert, a close or anything else
 //! means it does not. No handshake is completed. `ask_with_chain` reads on to the server's
 //! Certificate message (with tls-parser), for a server that speaks nothing newer.
+//! It prints nothing and applies no policy.
 
 use crate::vocab::Protocol;
 use std::io::{Read, Write};

@@ -1,7 +1,7 @@
 //! The TLS side of a probe, with rustls (ring provider): a handshake that completes even with an
 //! untrusted peer (a diagnostic tool must see it) while recording whether the chain is trusted
 //! by the Mozilla roots and valid for the host name, and whether the peer requested a client
-//! certificate and which CA names it accepts.
+//! certificate and which CA names it accepts. It prints nothing and applies no policy.
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::{ResolvesClientCert, WebPkiServerVerifier};

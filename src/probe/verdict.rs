@@ -1,6 +1,7 @@
 //! Joins what the probe saw of a peer with an array's effective outbound posture: for each
 //! server of the array, will outbound TLS to this peer work, and if not, every reason, each
 //! with the articles behind it (handed in from the rules data with the array's side).
+//! It prints nothing and applies no policy.
 
 use crate::registry::Rule;
 use crate::vocab::{Protocol, Severity, Strength};

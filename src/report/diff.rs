@@ -1,5 +1,6 @@
 //! `diff` reports: the posture change per server and direction, then the findings introduced,
 //! resolved and narrowed; as text, Markdown or `seglint/diff/v1` JSON.
+//! It computes nothing: it reads the diff and renders it.
 
 use crate::diff::{Change, Diff, State};
 use crate::finding::Finding;

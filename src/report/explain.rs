@@ -1,6 +1,6 @@
 //! `explain`: the effective posture of one array, value by value, with its evidence and where
 //! it came from (an input file's bytes, or seglint's built-in data); human table or
-//! `seglint/explain/v1` JSON.
+//! `seglint/explain/v1` JSON. It computes nothing: it reads the resolved posture and renders it.
 
 use crate::knowledge::Knowledge;
 use crate::model::Array;

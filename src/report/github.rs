@@ -1,5 +1,6 @@
 //! `--format github`: GitHub Actions workflow commands, so findings appear as annotations on
 //! the pull request (`::error file=…,line=…,col=…,title=SEG102 sslv3-enabled::…`).
+//! It computes nothing: it reads the findings and renders them.
 
 use super::{CheckReport, fallback_location, locate};
 use crate::vocab::Severity;

@@ -1,5 +1,6 @@
 //! The human report: one miette diagnostic per finding, labelled on the exact bytes of the
 //! input and, where a version default decided, on the line of `rules/*.toml` that holds it.
+//! It computes nothing: it reads the findings and renders them.
 
 use super::CheckReport;
 use crate::finding::Finding;

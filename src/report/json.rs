@@ -1,5 +1,6 @@
 //! `--format json`: the `seglint/report/v1` object. Field names are a
 //! contract; extra fields (`confidence`, `setting`, `notes`, `rules_data`) are additions.
+//! It computes nothing: it reads the findings and renders them.
 
 use super::{CheckReport, Location, Summary, locate, locate_error};
 use crate::knowledge::Knowledge;

@@ -1,5 +1,6 @@
 //! `--format junit`: one test suite per array and one test case per rule, failing with the
 //! rule's findings (suppressed ones do not fail), for CI systems that chart JUnit results.
+//! It computes nothing: whether a finding fails is the policy's answer, handed in.
 
 use super::CheckReport;
 use crate::knowledge::Knowledge;

@@ -1,4 +1,5 @@
 //! `--format markdown`: a summary table for a pull-request comment.
+//! It computes nothing: it reads the findings and renders them.
 
 use super::{CheckReport, locate};
 use std::fmt::Write;

@@ -1,6 +1,6 @@
 //! Renders migration reports: a before → after table and the items (human), the
 //! `seglint/migration/v1` object (JSON; an array of them for several arrays), and Markdown
-//! ready to paste into a change ticket.
+//! ready to paste into a change ticket. It computes nothing: it reads the plans and renders them.
 
 use crate::migrate::{EmittedForm, Migration, PostureRow, Side, Way};
 use crate::vocab::Protocol;

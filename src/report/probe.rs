@@ -1,5 +1,6 @@
 //! `probe` reports: a readable verdict first and the details after, or `seglint/probe/v1`
 //! JSON (one object for one peer, an array for several).
+//! It computes nothing: it reads the probe's reports and renders them.
 
 use crate::probe::ProbeReport;
 use crate::probe::smtp::Stage;

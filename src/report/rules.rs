@@ -1,5 +1,6 @@
 //! `rules`: the list of rules, one rule's documentation under its fixed headings, or one of
 //! seglint's data files with line numbers; as text or JSON.
+//! It computes nothing: it reads the rules data and renders it.
 
 use crate::knowledge::{Knowledge, RuleDoc};
 use crate::registry::Rule;

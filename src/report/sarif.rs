@@ -1,6 +1,7 @@
 //! `--format sarif`: SARIF 2.1.0 for GitHub code scanning and other viewers. One rule
 //! descriptor per code with its documentation as Markdown help; results with line/column
 //! regions, stable `partialFingerprints`, and evidence, server and direction in properties.
+//! It computes nothing: it reads the findings and renders them.
 
 use super::{CheckReport, fallback_location, locate};
 use crate::knowledge::Knowledge;

@@ -1,6 +1,7 @@
 //! `verify` reports: per server, the table of what was predicted against what was observed,
 //! then the findings as `check` writes them; or `seglint/verify/v1` JSON. The other formats
-//! (SARIF, GitHub, JUnit, Markdown) are `check`'s, fed the same findings.
+//! (SARIF, GitHub, JUnit, Markdown) are `check`'s, fed the same findings. It computes
+//! nothing: it reads the server checks and findings and renders them.
 
 use super::CheckReport;
 use super::probe::stage_name;
