@@ -12,6 +12,7 @@ use crate::report::verify::VerifyReport;
 use crate::report::{self, ArrayReport};
 use crate::target::Target;
 use crate::verify::{ServerCheck, Verifier};
+use std::io::IsTerminal;
 
 /// A `--server NAME` that no array has: a usage error, since nothing would be probed for it.
 fn unknown_server(args: &VerifyArgs, arrays: &[&Array]) -> Option<String> {
@@ -44,6 +45,22 @@ fn verify_array(
     let findings = policy.apply(Some(&array), findings);
     drop(posture);
     (ArrayReport { source: array.source.clone(), array: Some(array), error: None, findings }, checks)
+}
+
+/// Probes every target; on a terminal, with a bar on stderr (a fleet takes a while).
+fn probe_with_progress(targets: &[Target], options: &Options, args: &VerifyArgs) -> Vec<ProbeReport> {
+    let jobs = usize::from(args.jobs);
+    if targets.len() < 2 || args.common.quiet || !std::io::stderr().is_terminal() {
+        return crate::probe::probe_all(targets, options, jobs);
+    }
+    let bar = indicatif::ProgressBar::new(targets.len() as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} servers probed {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let reports = crate::probe::probe_all_with(targets, options, jobs, &|| bar.inc(1));
+    bar.finish_and_clear();
+    reports
 }
 
 fn render(report: &VerifyReport, setup: &Setup, policy: &Policy, args: &VerifyArgs) -> String {
@@ -101,7 +118,7 @@ pub(super) fn run(args: &VerifyArgs) -> Outcome {
         .unwrap_or_else(|_| time::OffsetDateTime::now_utc())
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
-    let probed = crate::probe::probe_all(&targets, &options, usize::from(args.jobs));
+    let probed = probe_with_progress(&targets, &options, args);
     let mut reports = targets.into_iter().zip(probed);
     let mut report = VerifyReport::default();
     // In the arguments' order, arrays that could not be read among them.

@@ -384,6 +384,16 @@ impl ProbeReport {
 
 /// Probes every target, `jobs` at a time; reports come back in the targets' order.
 pub fn probe_all(targets: &[Target], options: &Options, jobs: usize) -> Vec<ProbeReport> {
+    probe_all_with(targets, options, jobs, &|| {})
+}
+
+/// `probe_all`, calling `done` as each target's probe ends (for a progress bar).
+pub fn probe_all_with(
+    targets: &[Target],
+    options: &Options,
+    jobs: usize,
+    done: &(dyn Fn() + Sync),
+) -> Vec<ProbeReport> {
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<std::sync::Mutex<Option<ProbeReport>>> =
         targets.iter().map(|_| std::sync::Mutex::new(None)).collect();
@@ -394,6 +404,7 @@ pub fn probe_all(targets: &[Target], options: &Options, jobs: usize) -> Vec<Prob
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                     let Some(t) = targets.get(i) else { break };
                     let report = probe(t, options);
+                    done();
                     if let Ok(mut slot) = results[i].lock() {
                         *slot = Some(report);
                     }
