@@ -422,3 +422,36 @@ fn every_reporter_of_check_carries_the_observed_findings() {
     let result = &sarif["runs"][0]["results"][0];
     assert_eq!(result["properties"]["observation"]["kind"], "verify", "{result:#}");
 }
+
+#[test]
+fn starttls_offered_while_inbound_tls_is_off_and_an_unreadable_array_among_good_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = certificate(dir.path(), "mail01.verify.test", (2027, 6, 1), true);
+    let peer = openssl_peer(&["--cert", cert.to_str().unwrap(), "--key", key.to_str().unwrap()]);
+    let good = dir.path().join("good");
+    std::fs::create_dir(&good).unwrap();
+    let off = "<InboundSecurity tlsEnabled=\"false\"/>".to_string();
+    let servers = [Server { name: "MAIL01", address: format!("127.0.0.1:{}", peer.port), inbound: off }];
+    let good = export(&good, "10.1.0", &servers, "");
+    let bad = dir.path().join("bad.xml");
+    std::fs::write(&bad, "<SegConfiguration productVersion=\"10.1\"><Servers><Server></Servers>").unwrap();
+    let out = seglint()
+        .args(["verify", "--format", "json", "--now", NOW, "--timeout", "3s"])
+        .arg(&bad)
+        .arg(&good)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "an array that cannot be read is an input error");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let arrays: Vec<&str> = report["arrays"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+    assert_eq!(arrays.len(), 2, "both arrays, in the arguments' order: {arrays:?}");
+    assert!(arrays[0].ends_with("bad.xml"));
+    let f = findings(&report, "SEG604");
+    assert_eq!(f.len(), 1, "{report:#}");
+    assert_eq!(
+        (f[0]["observation"]["observed"].as_str(), f[0]["observation"]["predicted"].as_str()),
+        (Some("STARTTLS offered"), Some("off"))
+    );
+    assert_eq!(server(&report, "MAIL01")["protocols"].as_array().unwrap().len(), 0, "TLS off: no protocol compared");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bad.xml"), "the unreadable array is told on stderr");
+}
