@@ -455,3 +455,42 @@ fn starttls_offered_while_inbound_tls_is_off_and_an_unreadable_array_among_good_
     assert_eq!(server(&report, "MAIL01")["protocols"].as_array().unwrap().len(), 0, "TLS off: no protocol compared");
     assert!(String::from_utf8_lossy(&out.stderr).contains("bad.xml"), "the unreadable array is told on stderr");
 }
+
+#[test]
+fn a_cbc_only_tls12_server_is_seen_to_speak_tlsv1_2_and_a_handshake_stall_is_one_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = certificate(dir.path(), "cbc.verify.test", (2027, 6, 1), true);
+    let (c, k) = (cert.to_str().unwrap(), key.to_str().unwrap());
+    // rustls offers only AEAD suites; this OpenSSL peer takes only ECDHE-ECDSA-AES256-SHA (CBC).
+    let cbc = openssl_peer(&[
+        "--cert",
+        c,
+        "--key",
+        k,
+        "--min",
+        "TLSv1.2",
+        "--max",
+        "TLSv1.2",
+        "--ciphers",
+        "ECDHE-ECDSA-AES256-SHA",
+    ]);
+    let stall = openssl_peer(&["--cert", c, "--key", k, "--behaviour", "stall-tls"]);
+    let servers = [
+        Server { name: "CBC", address: format!("127.0.0.1:{}", cbc.port), inbound: tls_with_file(&cert) },
+        Server { name: "STALLTLS", address: format!("127.0.0.1:{}", stall.port), inbound: tls_with_file(&cert) },
+    ];
+    let array = export(
+        dir.path(),
+        "10.1.0",
+        &servers,
+        "Receiver.SSLMethodTLSv1_0 = 0\nReceiver.SSLMethodTLSv1_1 = 0\nReceiver.SSLMethodTLSv1_3 = 0\n",
+    );
+    let (code, report, _) = verify(&array, &["--timeout", "1s"]);
+    let s = server(&report, "CBC");
+    assert_eq!(s["error"], Value::Null, "{s}");
+    assert_eq!(protocol(s, "TLSv1.2")["observed"], "accepted", "{s}");
+    assert_eq!(s["certificate"]["observed"]["subject"], "CN=cbc.verify.test", "read from the hand-built TLSv1.2 hello");
+    assert!(report["findings"].as_array().unwrap().iter().all(|f| f["server"] != "CBC"), "{report:#}");
+    assert_eq!(server(&report, "STALLTLS")["error"]["stage"], "handshake");
+    assert_eq!(code, 3);
+}

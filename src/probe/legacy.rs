@@ -20,9 +20,14 @@ pub fn wire_version(p: Protocol) -> Option<u16> {
         Protocol::Ssl3 => Some(0x0300),
         Protocol::Tls10 => Some(0x0301),
         Protocol::Tls11 => Some(0x0302),
+        Protocol::Tls12 => Some(0x0303),
         _ => None,
     }
 }
+
+/// AES-GCM suites, offered only in a TLSv1.2 hello (older versions cannot use them): with the
+/// CBC and static-RSA ones above, a TLSv1.2 peer that rustls cannot agree with still answers.
+const TLS12_SUITES: &[u16] = &[0xc02f, 0xc030, 0xc02b, 0xc02c, 0x009c, 0x009d];
 
 /// A ClientHello record offering only `version`; `sni` is sent when it is a host name.
 pub fn client_hello(version: u16, sni: Option<&str>, random: [u8; 32]) -> Vec<u8> {
@@ -30,8 +35,9 @@ pub fn client_hello(version: u16, sni: Option<&str>, random: [u8; 32]) -> Vec<u8
     body.extend_from_slice(&version.to_be_bytes());
     body.extend_from_slice(&random);
     body.push(0); // no session id
-    body.extend_from_slice(&((SUITES.len() * 2) as u16).to_be_bytes());
-    for s in SUITES {
+    let extra = if version >= 0x0303 { TLS12_SUITES } else { &[] };
+    body.extend_from_slice(&(((SUITES.len() + extra.len()) * 2) as u16).to_be_bytes());
+    for s in extra.iter().chain(SUITES) {
         body.extend_from_slice(&s.to_be_bytes());
     }
     body.extend_from_slice(&[1, 0]); // compression: null only
@@ -51,6 +57,17 @@ pub fn client_hello(version: u16, sni: Option<&str>, random: [u8; 32]) -> Vec<u8
         ext.extend_from_slice(&[0x00, 0x0a, 0x00, 0x08, 0x00, 0x06, 0x00, 0x17, 0x00, 0x18, 0x00, 0x1d]);
         ext.extend_from_slice(&[0x00, 0x0b, 0x00, 0x02, 0x01, 0x00]);
         ext.extend_from_slice(&[0xff, 0x01, 0x00, 0x01, 0x00]); // renegotiation_info
+        if version >= 0x0303 {
+            // signature_algorithms (needed from TLSv1.2 on): RSA and ECDSA with SHA-256/384,
+            // RSA-PSS, then SHA-1 for old peers.
+            let algs: [u16; 7] = [0x0401, 0x0501, 0x0403, 0x0503, 0x0804, 0x0201, 0x0203];
+            ext.extend_from_slice(&[0x00, 0x0d]);
+            ext.extend_from_slice(&((algs.len() * 2 + 2) as u16).to_be_bytes());
+            ext.extend_from_slice(&((algs.len() * 2) as u16).to_be_bytes());
+            for a in algs {
+                ext.extend_from_slice(&a.to_be_bytes());
+            }
+        }
         body.extend_from_slice(&(ext.len() as u16).to_be_bytes());
         body.extend_from_slice(&ext);
     }

@@ -296,6 +296,7 @@ pub fn probe(t: &Target, o: &Options) -> ProbeReport {
         verdicts: vec![],
         error: None,
     };
+    let started = std::time::Instant::now();
     match handshake(t, o, tls::Offer::All, true, Some(&mut r)) {
         Ok(None) => return r,
         Ok(Some(h)) => {
@@ -323,7 +324,9 @@ pub fn probe(t: &Target, o: &Options) -> ProbeReport {
             }
         }
         Err(e) => {
-            let stop = e.stage != Stage::Handshake;
+            // A peer that stalled through the whole handshake would stall each legacy test too:
+            // the report says so once, within about one --timeout, and tests nothing more.
+            let stop = e.stage != Stage::Handshake || started.elapsed() >= o.timeout;
             r.error = Some(e);
             if stop {
                 return r;
@@ -332,26 +335,38 @@ pub fn probe(t: &Target, o: &Options) -> ProbeReport {
         }
     }
     if o.legacy {
-        let mut legacy = BTreeMap::new();
-        let sni = t.host.parse::<std::net::IpAddr>().is_err().then_some(t.host.as_str());
-        for p in [Protocol::Ssl3, Protocol::Tls10, Protocol::Tls11] {
-            let version = legacy::wire_version(p).unwrap_or(0);
-            // Without a modern handshake, the certificate is read from the legacy one.
-            let want_chain = r.peer_certificates.is_empty();
-            let answer = match to_starttls(t, o, None) {
-                Ok(Some(mut sock)) if want_chain => {
-                    let a = legacy::ask_with_chain(&mut sock, version, sni, o.timeout);
-                    r.peer_certificates = peer_certs(a.chain.iter().map(Vec::as_slice), false);
-                    Some(a.accepted)
-                }
-                Ok(Some(mut sock)) => Some(legacy::ask(&mut sock, version, sni, o.timeout)),
-                _ => None,
-            };
-            legacy.insert(p.name(), answer);
-        }
-        r.legacy_protocols = Some(legacy);
+        legacy_tests(t, o, &mut r);
     }
     r
+}
+
+/// SSLv3, TLSv1.0, TLSv1.1 with hand-built hellos; and TLSv1.2 again the same way when rustls
+/// could not agree on it (rustls offers only AEAD suites, a CBC-only peer still speaks TLSv1.2).
+/// Without a modern handshake, the certificate is read from a legacy one.
+fn legacy_tests(t: &Target, o: &Options, r: &mut ProbeReport) {
+    let mut legacy = BTreeMap::new();
+    let sni = t.host.parse::<std::net::IpAddr>().is_err().then_some(t.host.as_str());
+    let tls12_refused = r.tls_versions.get("TLSv1.2") == Some(&Some(false));
+    let protocols = [Protocol::Ssl3, Protocol::Tls10, Protocol::Tls11, Protocol::Tls12];
+    for p in protocols.into_iter().filter(|p| *p != Protocol::Tls12 || tls12_refused) {
+        let version = legacy::wire_version(p).unwrap_or(0);
+        let want_chain = r.peer_certificates.is_empty();
+        let answer = match to_starttls(t, o, None) {
+            Ok(Some(mut sock)) if want_chain => {
+                let a = legacy::ask_with_chain(&mut sock, version, sni, o.timeout);
+                r.peer_certificates = peer_certs(a.chain.iter().map(Vec::as_slice), false);
+                Some(a.accepted)
+            }
+            Ok(Some(mut sock)) => Some(legacy::ask(&mut sock, version, sni, o.timeout)),
+            _ => None,
+        };
+        if p == Protocol::Tls12 {
+            r.tls_versions.insert("TLSv1.2", answer.or(Some(false)));
+        } else {
+            legacy.insert(p.name(), answer);
+        }
+    }
+    r.legacy_protocols = Some(legacy);
 }
 
 impl ProbeReport {
@@ -377,7 +392,10 @@ impl ProbeReport {
             None => false,
             Some(_) if self.tls.is_some() => false,
             Some(e) if e.stage != Stage::Handshake => true,
-            Some(_) => !self.legacy_protocols.as_ref().is_some_and(|l| l.values().any(|v| *v == Some(true))),
+            Some(_) => {
+                !self.legacy_protocols.as_ref().is_some_and(|l| l.values().any(|v| *v == Some(true)))
+                    && !self.tls_versions.values().any(|v| *v == Some(true))
+            }
         }
     }
 }

@@ -8,7 +8,9 @@ It prints "PORT <n>" once listening on 127.0.0.1, serves until killed, never tak
   --min/--max VERSION      TLSv1, TLSv1.1, TLSv1.2, TLSv1.3 (OpenSSL's protocol range)
   --banner TEXT            the text after "220 host ESMTP"
   --no-starttls            do not offer STARTTLS
-  --behaviour stall|garbage   stall: accept and say nothing; garbage: send bytes that are not SMTP
+  --ciphers LIST           OpenSSL cipher list for TLSv1.2 and below (default ALL)
+  --behaviour stall|garbage|stall-tls   stall: accept and say nothing; garbage: send bytes that
+                           are not SMTP; stall-tls: answer STARTTLS, then say nothing
 """
 import argparse
 import socket
@@ -31,7 +33,7 @@ VERSIONS = {
 def context(args):
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     # Security level 0 lets OpenSSL 3 speak TLSv1.0/1.1 when asked to (an old gateway does).
-    ctx.set_ciphers("ALL:@SECLEVEL=0")
+    ctx.set_ciphers(args.ciphers + ":@SECLEVEL=0")
     ctx.minimum_version = VERSIONS[args.min]
     ctx.maximum_version = VERSIONS[args.max]
     ctx.load_cert_chain(args.cert, args.key)
@@ -64,6 +66,9 @@ def session(conn, args, ctx):
                 conn.sendall(f"250-localhost\r\n{tls}250 8BITMIME\r\n".encode())
             elif verb == "STARTTLS" and not args.no_starttls:
                 conn.sendall(b"220 2.0.0 ready\r\n")
+                if args.behaviour == "stall-tls":
+                    threading.Event().wait(30)
+                    return
                 tls = ctx.wrap_socket(conn, server_side=True)
                 tf = tls.makefile("rb")
                 for inner in lines(tf):
@@ -92,9 +97,10 @@ def main():
     p.add_argument("--max", default="TLSv1.3", choices=VERSIONS)
     p.add_argument("--banner", default="seglint-test")
     p.add_argument("--no-starttls", action="store_true")
-    p.add_argument("--behaviour", choices=["stall", "garbage"])
+    p.add_argument("--ciphers", default="ALL")
+    p.add_argument("--behaviour", choices=["stall", "garbage", "stall-tls"])
     args = p.parse_args()
-    ctx = None if args.no_starttls or args.behaviour else context(args)
+    ctx = None if args.no_starttls or args.behaviour in ("stall", "garbage") else context(args)
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     server.bind(("127.0.0.1", 0))
