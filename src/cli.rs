@@ -456,6 +456,10 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
 
+    /// Record today's findings in FILE as a baseline (the report is still printed).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
     #[command(flatten)]
     pub common: Common,
 }

@@ -59,6 +59,8 @@ pub struct ServerCheck {
     pub protocols: Vec<ProtocolCheck>,
     pub starttls: Pair<bool, bool>,
     pub certificate: Pair<Option<CertSummary>, CertSummary>,
+    /// Whether the served certificate is the export's (SEG603 when not); null when none was read.
+    pub certificate_agrees: Option<bool>,
 }
 
 /// Where each server is reached: `--server NAME=HOST[:PORT]`, then `Server/@address`, then
@@ -154,6 +156,8 @@ impl Verifier<'_> {
                 predicted: server.inbound.certificate.as_ref().map(summary_of_export),
                 observed: served.map(summary_of_served),
             },
+            certificate_agrees: served
+                .map(|f| server.inbound.certificate.as_ref().is_some_and(|c| certificate_difference(c, f).is_none())),
         };
         if check.error.is_some() {
             return (check, vec![]);
@@ -271,6 +275,8 @@ impl Verifier<'_> {
             f.data = a.loc.is_none().then_some(a.data).flatten().map(|d| (d, a.via.clone()));
             f.setting = Some(format!("SSLMethod{}", p.switch_suffix()));
             f.sources = a.sources.clone();
+            // The observation is certain; the finding is only as sure as the prediction it contradicts.
+            f.confidence = a.confidence;
             if a.confidence == Confidence::Inferred {
                 f.notes.push(format!("inferred: {}", a.caveat.clone().unwrap_or_else(|| a.via.clone())));
                 f.notes.push(
@@ -336,6 +342,10 @@ impl Verifier<'_> {
 fn which_side(evidence: Evidence, confidence: Confidence, p: Protocol, accepted: bool, rule: Rule) -> String {
     let switch = if accepted { "off" } else { "on" };
     let side = match (evidence, confidence) {
+        (Evidence::Explicit, Confidence::Inferred) => format!(
+            "the export sets it, but that this version reads {} by that name and place is inferred: either the export is stale (re-export and verify again) or the server ignores that setting, and the setting's name is the fact at fault (correct a copy of settings.toml, `--rules DIR`)",
+            p.name()
+        ),
         (_, Confidence::Inferred) | (Evidence::Inferred, _) => {
             "the prediction rests on an inferred fact: believe the server, and correct a copy of the rules data (`--rules DIR`)".to_string()
         }
@@ -352,14 +362,21 @@ fn which_side(evidence: Evidence, confidence: Confidence, p: Protocol, accepted:
 /// one, else subject, issuer or end of validity.
 fn certificate_difference(c: &Certificate, served: &CertFields) -> Option<String> {
     let norm = |t: &str| t.chars().filter(char::is_ascii_hexdigit).collect::<String>().to_ascii_uppercase();
+    // `CN = x, O = y` (OpenSSL's print) and `CN=x, O=y` (Windows') are one name.
+    let dn = |n: &str| {
+        n.split(',')
+            .map(|rdn| rdn.split('=').map(str::trim).collect::<Vec<_>>().join("="))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     if let Some(t) = &c.thumbprint {
         return (norm(t) != served.sha1)
             .then(|| format!("the export's thumbprint is {t}, the server's {}", served.sha1));
     }
-    if let Some(s) = c.subject.as_ref().filter(|s| **s != served.subject) {
+    if let Some(s) = c.subject.as_ref().filter(|s| dn(s) != dn(&served.subject)) {
         return Some(format!("the export's subject is {s}, the server's {}", served.subject));
     }
-    if let Some(i) = c.issuer.as_ref().filter(|i| **i != served.issuer) {
+    if let Some(i) = c.issuer.as_ref().filter(|i| dn(i) != dn(&served.issuer)) {
         return Some(format!("the export's issuer is {i}, the server's {}", served.issuer));
     }
     let ends = c.not_after.as_ref().map(|na| na.value.date());
@@ -437,17 +454,59 @@ impl Verifier<'_> {
         let mut f =
             self.finding(Rule::ObservedVersionMismatch, &server.name, target, (shown(&seen), shown(export), evidence));
         f.direction = None;
-        f.message = format!(
-            "{} says it runs {} in its banner, but the export is of {}",
-            server.name,
-            shown(&seen),
-            shown(export)
-        );
+        let whose = if self.array.version_loc.is_some() { "the export is of" } else { "--seg-version says" };
+        f.message =
+            format!("{} says it runs {} in its banner, but {whose} {}", server.name, shown(&seen), shown(export));
         f.help = "every default seglint predicts comes from the version: re-export from this array, or give the version the servers run with --seg-version; if the servers of one array differ, finish the upgrade on all of them".into();
         f.location = self.array.version_loc;
         f.label = "the export's version".into();
         f.setting = Some("productVersion".into());
         f.notes.push(format!("banner: {banner}"));
         Some(f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn served() -> CertFields {
+        let day = time::macros::datetime!(2027-06-01 0:00 UTC);
+        CertFields {
+            subject: "CN=mail01.test, O=Contoso".into(),
+            issuer: "CN=Contoso CA".into(),
+            not_before: day,
+            not_after: day,
+            eku: None,
+            self_signed: false,
+            sha1: "AB12CD".into(),
+        }
+    }
+
+    #[test]
+    fn certificates_differ_by_thumbprint_first_then_by_name_and_end() {
+        let export = |subject: &str, thumbprint: Option<&str>| Certificate {
+            loc: None,
+            subject: Some(subject.into()),
+            issuer: None,
+            self_signed: None,
+            not_before: None,
+            not_after: None,
+            eku: None,
+            thumbprint: thumbprint.map(Into::into),
+            file: None,
+        };
+        assert_eq!(
+            certificate_difference(&export("CN = mail01.test, O = Contoso", None), &served()),
+            None,
+            "OpenSSL's spacing"
+        );
+        assert!(certificate_difference(&export("CN=mail02.test", None), &served()).is_some());
+        assert_eq!(
+            certificate_difference(&export("CN=other", Some("ab:12:cd")), &served()),
+            None,
+            "the thumbprint decides"
+        );
+        assert!(certificate_difference(&export("CN=mail01.test, O=Contoso", Some("FFFF")), &served()).is_some());
     }
 }

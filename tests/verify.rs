@@ -159,6 +159,7 @@ fn a_server_that_does_what_the_export_says_agrees_on_every_protocol() {
     }
     assert_eq!(s["certificate"]["predicted"]["subject"], "CN=seg01.verify.test");
     assert_eq!(s["certificate"]["predicted"], s["certificate"]["observed"], "the export names the served file");
+    assert_eq!(s["certificate_agrees"], true);
     // Read as a person would: the table says that every protocol agrees.
     let human = seglint().args(["verify", "--now", NOW, "--timeout", "3s"]).arg(&array).output().unwrap();
     let human = String::from_utf8_lossy(&human.stdout);
@@ -166,6 +167,7 @@ fn a_server_that_does_what_the_export_says_agrees_on_every_protocol() {
     assert!(row.contains("off (explicit, inferred)") && row.ends_with("yes: confirmed by observation"), "{human}");
     assert!(human.contains("TLSv1.3   on (version default)"), "{human}");
     assert!(!human.contains("NO") && human.contains("no findings"), "{human}");
+    assert!(human.contains("certificate in the export: CN=seg01.verify.test, until 2027-06-01: agrees"), "{human}");
 }
 
 #[test]
@@ -216,6 +218,14 @@ fn each_direction_of_a_protocol_mismatch_is_its_own_rule() {
     // The policy sink applies as in `check`: allowed rules are not reported.
     let (code, report, _) = verify(&array, &["--allow", "SEG601", "--allow", "observed-protocol-missing"]);
     assert_eq!((code, report["findings"].as_array().unwrap().len()), (0, 0), "{report:#}");
+    // A baseline of today's mismatches: they no longer fail, and are reported as known.
+    let baseline = dir.path().join("verify-baseline.json");
+    let (code, _, stderr) = verify(&array, &["--write-baseline", baseline.to_str().unwrap()]);
+    assert_eq!(code, 1, "writing a baseline still reports");
+    assert!(stderr.contains("wrote baseline") && stderr.contains("3 findings"), "{stderr}");
+    let (code, report, _) = verify(&array, &["--baseline", baseline.to_str().unwrap()]);
+    assert_eq!(code, 0, "{report:#}");
+    assert!(report["findings"].as_array().unwrap().iter().all(|f| f["baseline"] == "known"), "{report:#}");
 }
 
 #[test]
@@ -272,6 +282,7 @@ fn a_different_certificate_and_a_missing_one_are_told_apart() {
     assert!(replaced["observation"]["observed"].as_str().unwrap().starts_with("CN=new.verify.test"));
     assert!(replaced["observation"]["predicted"].as_str().unwrap().starts_with("CN=old.verify.test"));
     assert_eq!(unlisted["server"], "MAIL02");
+    assert_eq!(server(&report, "MAIL01")["certificate_agrees"], false);
     assert_eq!(unlisted["observation"]["predicted"], "no certificate in the export");
     // With none in the export, the served one is judged by the certificate rules, observed.
     let mail02: Vec<(&str, &str)> = report["findings"]
@@ -337,6 +348,20 @@ fn an_unreachable_or_stalling_server_is_an_input_error_and_the_others_are_still_
         report["findings"].as_array().unwrap().iter().all(|f| f["server"] == "GOOD"),
         "nothing is said of servers not probed"
     );
+    let error = report["arrays"][0]["error"]["message"].as_str().unwrap();
+    assert!(error.starts_with("3 servers could not be probed: STALLS"), "{error}");
+    // The formats of `check` tell it as an input error too.
+    for (format, says) in [
+        ("sarif", "toolExecutionNotifications"),
+        ("junit", "could not be probed"),
+        ("github", "::error"),
+        ("markdown", "could not be probed"),
+    ] {
+        let out = seglint().args(["verify", "--timeout", "1s", "--format", format]).arg(&array).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains(says) && text.contains("DOWN"), "{format}: {text}");
+        assert_eq!(out.status.code(), Some(3), "{format}");
+    }
 }
 
 #[test]
@@ -443,9 +468,12 @@ fn starttls_offered_while_inbound_tls_is_off_and_an_unreadable_array_among_good_
         .unwrap();
     assert_eq!(out.status.code(), Some(3), "an array that cannot be read is an input error");
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let arrays: Vec<&str> = report["arrays"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+    let arrays = report["arrays"].as_array().unwrap();
     assert_eq!(arrays.len(), 2, "both arrays, in the arguments' order: {arrays:?}");
-    assert!(arrays[0].ends_with("bad.xml"));
+    assert!(arrays[0]["source"].as_str().unwrap().ends_with("bad.xml"));
+    assert!(arrays[0]["error"]["message"].is_string() && arrays[0]["error"]["location"]["line"].is_u64(), "{arrays:?}");
+    assert_eq!(arrays[1]["error"], Value::Null);
+    assert_eq!(arrays[1]["servers"], serde_json::json!(["MAIL01"]));
     let f = findings(&report, "SEG604");
     assert_eq!(f.len(), 1, "{report:#}");
     assert_eq!(
@@ -493,4 +521,27 @@ fn a_cbc_only_tls12_server_is_seen_to_speak_tlsv1_2_and_a_handshake_stall_is_one
     assert!(report["findings"].as_array().unwrap().iter().all(|f| f["server"] != "CBC"), "{report:#}");
     assert_eq!(server(&report, "STALLTLS")["error"]["stage"], "handshake");
     assert_eq!(code, 3);
+}
+
+#[test]
+fn a_suppression_of_an_observed_rule_works_in_verify_and_is_not_unused_in_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = certificate(dir.path(), "mail01.verify.test", (2027, 6, 1), true);
+    let peer = openssl_peer(&["--cert", cert.to_str().unwrap(), "--key", key.to_str().unwrap()]);
+    let servers =
+        [Server { name: "MAIL01", address: format!("127.0.0.1:{}", peer.port), inbound: tls_with_file(&cert) }];
+    let settings = "Receiver.SSLMethodTLSv1_0 = 0\nReceiver.SSLMethodTLSv1_1 = 0\n# seglint-allow SEG601: TLSv1.3 stays on until the change window\nReceiver.SSLMethodTLSv1_3 = 0\n";
+    let array = export(dir.path(), "10.1.0", &servers, settings);
+    let (code, report, _) = verify(&array, &[]);
+    let f = findings(&report, "SEG601");
+    assert_eq!(f.len(), 1, "{report:#}");
+    assert_eq!(f[0]["suppressed"]["reason"], "TLSv1.3 stays on until the change window");
+    assert_eq!(f[0]["location"]["line"], 4, "the setting that decided");
+    assert_eq!(code, 0, "a suppressed error does not fail");
+    assert!(
+        findings(&report, "SEG902").is_empty() && findings(&report, "SEG901").is_empty(),
+        "comments are check's to judge"
+    );
+    let (_, checked) = check_json(array.to_str().unwrap(), &[]);
+    assert!(!codes(&checked).contains(&"SEG902".to_string()), "check cannot match SEG601: {checked:#}");
 }

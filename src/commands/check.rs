@@ -1,11 +1,11 @@
 //! `seglint check`: lint arrays; the exit code gates CI.
 //! It holds no logic of its own: `lint` checks, the sink applies policy, a reporter renders.
 
-use super::{ExitStatus, Outcome, Setup, cannot_write, render_input_error, width, write_atomically};
+use super::{ExitStatus, Outcome, Setup, render_input_error, width};
 use crate::cli::{CheckArgs, Format};
 use crate::input::{self, ArraySpec};
 use crate::knowledge::Knowledge;
-use crate::policy::{Baseline, Overrides, Policy};
+use crate::policy::{Overrides, Policy};
 use crate::report::{self, ArrayReport, CheckReport};
 use rayon::prelude::*;
 use std::io::IsTerminal;
@@ -108,18 +108,9 @@ pub(super) fn run(args: &CheckArgs) -> Outcome {
         }
     }
     if let Some(path) = &args.write_baseline {
-        let b = Baseline::of(report.findings());
-        match serde_json::to_string_pretty(&b)
-            .map_err(std::io::Error::other)
-            .and_then(|t| write_atomically(path, &format!("{t}\n")))
-        {
-            Ok(()) => stderr.push_str(&format!("wrote baseline {} ({} findings)\n", path.display(), b.findings.len())),
-            Err(e) => {
-                let (message, status) = cannot_write(path, &e);
-                stderr.push_str(&message);
-                exit = exit.max(status);
-            }
-        }
+        let (message, status) = super::write_baseline(path, report.findings());
+        stderr.push_str(&message);
+        exit = exit.max(status);
     }
     Outcome { stdout, stderr, output: args.output.clone(), exit }
 }

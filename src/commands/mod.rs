@@ -180,6 +180,21 @@ pub fn write_bytes_atomically(path: &Path, bytes: &[u8], replace: bool) -> std::
     Ok(())
 }
 
+/// `--write-baseline FILE`: what to tell on stderr, and the status (a failed write is usage).
+fn write_baseline<'f>(
+    path: &Path,
+    findings: impl Iterator<Item = &'f crate::finding::Finding>,
+) -> (String, ExitStatus) {
+    let b = crate::policy::Baseline::of(findings);
+    match serde_json::to_string_pretty(&b)
+        .map_err(std::io::Error::other)
+        .and_then(|t| write_atomically(path, &format!("{t}\n")))
+    {
+        Ok(()) => (format!("wrote baseline {} ({} findings)\n", path.display(), b.findings.len()), ExitStatus::Clean),
+        Err(e) => cannot_write(path, &e),
+    }
+}
+
 /// A failed write of a file the user named: the same status and words everywhere.
 fn cannot_write(path: &Path, e: &std::io::Error) -> (String, ExitStatus) {
     (format!("error: cannot write {}: {e}\n", path.display()), ExitStatus::Usage)

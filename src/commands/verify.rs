@@ -44,7 +44,31 @@ fn verify_array(
     }
     let findings = policy.apply(Some(&array), findings);
     drop(posture);
-    (ArrayReport { source: array.source.clone(), array: Some(array), error: None, findings }, checks)
+    let error = unprobed_error(&checks);
+    (ArrayReport { source: array.source.clone(), array: Some(array), error, findings }, checks)
+}
+
+/// The servers of one array that could not be probed, as the array's input error: every format
+/// of `check` tells input errors (SARIF notifications, JUnit errors, annotations), and exit 3.
+fn unprobed_error(checks: &[(String, ServerCheck)]) -> Option<input::InputError> {
+    let failed: Vec<String> = checks
+        .iter()
+        .filter_map(|(_, s)| {
+            let e = s.error.as_ref()?;
+            Some(format!("{} ({}): {} failed: {}", s.server, s.target, report::probe::stage_name(e.stage), e.message))
+        })
+        .collect();
+    if failed.is_empty() {
+        return None;
+    }
+    let n = failed.len();
+    let mut e = input::InputError::new(format!(
+        "{n} server{} could not be probed: {}",
+        if n == 1 { "" } else { "s" },
+        failed.join("; ")
+    ));
+    e.help = Some("check that this machine reaches the server on its SMTP port, or say where it is with --server NAME=HOST[:PORT]; the other servers are verified".into());
+    Some(e)
 }
 
 /// Probes every target; on a terminal, with a bar on stderr (a fleet takes a while).
@@ -86,7 +110,7 @@ pub(super) fn run(args: &VerifyArgs) -> Outcome {
     };
     let overrides = Overrides { deny: &args.deny, warn: &args.warn, allow: &args.allow };
     let policy = match setup.policy(&overrides, args.fail_on, args.baseline.as_deref()) {
-        Ok(p) => p,
+        Ok(p) => p.observing(),
         Err(o) => return o,
     };
     let specs: Vec<ArraySpec> = super::check::arrays(&setup, &args.arrays, args.recursive);
@@ -144,9 +168,11 @@ pub(super) fn run(args: &VerifyArgs) -> Outcome {
         for e in report.check.arrays.iter().filter_map(|a| a.error.as_ref()) {
             stderr.push_str(&render_input_error(e, false));
         }
-        for (array, s) in report.servers.iter().filter(|(_, s)| s.error.is_some()) {
-            report::verify::human_server(&mut stderr, array, s, true);
-        }
+    }
+    if let Some(path) = &args.write_baseline {
+        let (message, status) = super::write_baseline(path, report.check.findings());
+        stderr.push_str(&message);
+        exit = exit.max(status);
     }
     Outcome { stdout, stderr, output: args.output.clone(), exit }
 }

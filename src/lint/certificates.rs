@@ -153,7 +153,12 @@ pub(crate) fn certificate_expiring(ctx: &Ctx<'_>, rule: Rule) -> Vec<Finding> {
             let f = ctx
                 .finding(
                     rule,
-                    format!("{name}'s certificate expires on {} ({left} days after {})", day(na.value), day(now)),
+                    format!(
+                        "{name}'s certificate expires on {} ({left} day{} after {})",
+                        day(na.value),
+                        if left == 1 { "" } else { "s" },
+                        day(now)
+                    ),
                 )
                 .place(Some(name), None)
                 .at(Some(na.loc), format!("expires {}", day(na.value)))

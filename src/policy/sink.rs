@@ -33,6 +33,10 @@ pub struct Policy {
     fail_on: Option<Severity>,
     baseline: Option<(String, Baseline)>,
     known: HashSet<String>,
+    /// Whether the comments themselves are judged (SEG901, SEG902): by the commands that lint
+    /// the files, not by those that observe servers (the same comments would be judged twice,
+    /// and against findings of another kind).
+    judge_comments: bool,
 }
 
 impl Policy {
@@ -57,14 +61,20 @@ impl Policy {
         }
         let fail_on = fail_on.or(config.fail_on).unwrap_or(FailOn::Error).threshold();
         let known = baseline.iter().flat_map(|(_, b)| b.findings.iter().map(|e| e.fingerprint.clone())).collect();
-        Ok(Policy { levels, fail_on, baseline, known })
+        Ok(Policy { levels, fail_on, baseline, known, judge_comments: true })
+    }
+
+    /// For `verify`: suppressions apply, but the comments are `check`'s to judge.
+    pub fn observing(mut self) -> Self {
+        self.judge_comments = false;
+        self
     }
 
     /// The findings of one array as the policy leaves them: suppressions marked (SEG901/SEG902
     /// added), levels applied (allowed rules dropped), baseline state set.
     pub fn apply(&self, array: Option<&Array>, findings: Vec<Finding>) -> Vec<Finding> {
         let findings = match array {
-            Some(a) => super::suppress::apply(a, findings),
+            Some(a) => super::suppress::apply(a, findings, self.judge_comments),
             None => findings,
         };
         findings

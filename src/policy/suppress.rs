@@ -103,7 +103,8 @@ impl Suppression {
                 message,
                 "`seglint rules` lists every code and name",
             ));
-        } else if !self.used {
+        } else if !self.used && self.rules.iter().any(|r| r.origin() != crate::registry::Origin::Observe) {
+            // Rules only `verify` raises cannot be matched here: such a comment is not unused.
             let codes = self.rules.iter().map(|r| r.code()).collect::<Vec<_>>().join(", ");
             let help = "remove the comment: nothing it allows is reported any more (or it sits before the wrong element or line)";
             out.push(self.finding(
@@ -119,7 +120,7 @@ impl Suppression {
 
 /// Marks the findings the array's comments cover as suppressed (with the reason) and adds
 /// SEG901 / SEG902 for the comments themselves.
-pub(super) fn apply(array: &Array, mut findings: Vec<Finding>) -> Vec<Finding> {
+pub(super) fn apply(array: &Array, mut findings: Vec<Finding>, judge_comments: bool) -> Vec<Finding> {
     let mut sups = suppressions(array);
     for f in &mut findings {
         for s in &mut sups {
@@ -129,6 +130,8 @@ pub(super) fn apply(array: &Array, mut findings: Vec<Finding>) -> Vec<Finding> {
             }
         }
     }
-    findings.extend(sups.iter().flat_map(|s| s.own_findings(array)));
+    if judge_comments {
+        findings.extend(sups.iter().flat_map(|s| s.own_findings(array)));
+    }
     findings
 }

@@ -83,21 +83,30 @@ struct RulesData {
     show: Option<String>,
 }
 
+fn array_entry(a: &super::ArrayReport) -> ArrayEntry<'_> {
+    ArrayEntry {
+        source: &a.source,
+        name: a.array.as_ref().and_then(|x| x.name.as_deref()),
+        product_version: a.array.as_ref().map(|x| x.version.to_string()),
+        servers: a.array.as_ref().map(|x| x.servers.iter().map(|s| s.name.as_str()).collect()).unwrap_or_default(),
+        error: a.error.as_ref().map(|e| ErrorEntry {
+            message: e.to_string(),
+            location: locate_error(e),
+            help: e.help.clone(),
+        }),
+    }
+}
+
+/// The `arrays` entries as the report writes them (also used by `verify`).
+pub fn array_values(report: &CheckReport) -> Vec<serde_json::Value> {
+    report.arrays.iter().map(|a| serde_json::to_value(array_entry(a)).unwrap_or_default()).collect()
+}
+
 pub fn render(report: &CheckReport, k: &Knowledge) -> String {
     let mut arrays = Vec::new();
     let mut findings = Vec::new();
     for a in &report.arrays {
-        arrays.push(ArrayEntry {
-            source: &a.source,
-            name: a.array.as_ref().and_then(|x| x.name.as_deref()),
-            product_version: a.array.as_ref().map(|x| x.version.to_string()),
-            servers: a.array.as_ref().map(|x| x.servers.iter().map(|s| s.name.as_str()).collect()).unwrap_or_default(),
-            error: a.error.as_ref().map(|e| ErrorEntry {
-                message: e.to_string(),
-                location: locate_error(e),
-                help: e.help.clone(),
-            }),
-        });
+        arrays.push(array_entry(a));
         for f in &a.findings {
             findings.push(entry(f, a.array.as_ref(), k));
         }

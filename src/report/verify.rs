@@ -29,8 +29,9 @@ impl VerifyReport {
 struct Json<'a> {
     schema: &'static str,
     tool: Tool,
-    /// The array arguments, in order (an extension: `servers` entries name theirs).
-    arrays: Vec<&'a str>,
+    /// The arrays as `check` writes them, in the arguments' order; `error` also tells the
+    /// servers that could not be probed.
+    arrays: Vec<serde_json::Value>,
     servers: Vec<ServerEntry<'a>>,
     findings: Vec<serde_json::Value>,
     summary: super::Summary,
@@ -59,7 +60,7 @@ pub fn json(report: &VerifyReport, k: &Knowledge) -> String {
     let out = Json {
         schema: "seglint/verify/v1",
         tool: Tool { name: "seglint", version: env!("CARGO_PKG_VERSION") },
-        arrays: report.check.arrays.iter().map(|a| a.source.as_str()).collect(),
+        arrays: super::json::array_values(&report.check),
         servers: report.servers.iter().map(|(array, check)| ServerEntry { array, check }).collect(),
         findings,
         summary: report.check.summary(),
@@ -126,7 +127,12 @@ pub fn human_server(out: &mut String, array: &str, s: &ServerCheck, quiet: bool)
     if let Some(served) = &s.certificate.observed {
         let _ = writeln!(out, "  certificate served: {}", cert(served));
         let export = s.certificate.predicted.as_ref().map(cert).unwrap_or_else(|| "none".into());
-        let _ = writeln!(out, "  certificate in the export: {export}");
+        let verdict = match (&s.certificate.predicted, s.certificate_agrees) {
+            (None, _) => "the export has none",
+            (Some(_), Some(true)) => "agrees",
+            (Some(_), _) => "DIFFERS",
+        };
+        let _ = writeln!(out, "  certificate in the export: {export}: {verdict}");
     }
     out.push('\n');
 }
