@@ -384,6 +384,20 @@ fn certificate_difference(c: &Certificate, served: &CertFields) -> Option<String
         .map(|d| format!("the export's certificate ends on {d}, the server's on {}", served.not_after.date()))
 }
 
+/// The certificate rules judged on a served certificate when the export has none.
+const SERVED_CERTIFICATE_RULES: [Rule; 5] = [
+    Rule::MissingClientCertificate,
+    Rule::SelfSignedClientCertificate,
+    Rule::CertificateExpired,
+    Rule::CertificateExpiring,
+    Rule::CertificateLacksClientAuth,
+];
+
+/// Whether `verify` evaluates this rule (JUnit lists those as its test cases).
+pub fn judges(rule: Rule) -> bool {
+    rule.origin() == crate::registry::Origin::Observe || SERVED_CERTIFICATE_RULES.contains(&rule)
+}
+
 impl Verifier<'_> {
     /// SEG301/SEG303–SEG306 on the served certificate when the export has none: it is also the
     /// one the server presents as a client when sending (Q19438). The rules run on a copy of
@@ -413,14 +427,7 @@ impl Verifier<'_> {
             served.not_before.date(),
             served.not_after.date()
         );
-        let rules = [
-            Rule::MissingClientCertificate,
-            Rule::SelfSignedClientCertificate,
-            Rule::CertificateExpired,
-            Rule::CertificateExpiring,
-            Rule::CertificateLacksClientAuth,
-        ];
-        let mut out = crate::lint::run_rules(&ctx, &rules);
+        let mut out = crate::lint::run_rules(&ctx, &SERVED_CERTIFICATE_RULES);
         for f in &mut out {
             let observed = self.finding(
                 f.rule,

@@ -84,7 +84,7 @@ fn every_reporter(report: &seglint::report::CheckReport, k: &Knowledge) -> bool 
     let _ = seglint::report::json::render(report, k);
     let _ = seglint::report::sarif::render(report, k);
     let _ = seglint::report::github::render(report);
-    let _ = seglint::report::junit::render(report, k, |_| true);
+    let _ = seglint::report::junit::render(report, k, |_| true, |_| true);
     let _ = seglint::report::markdown::render(report);
     let Some(array) = &report.arrays[0].array else { return false };
     for to in ["7.3.5", "8.2.1", "10.0.0", "10.2.0"] {

@@ -354,6 +354,7 @@ fn an_unreachable_or_stalling_server_is_an_input_error_and_the_others_are_still_
     for (format, says) in [
         ("sarif", "toolExecutionNotifications"),
         ("junit", "could not be probed"),
+        ("junit", "SEG601 observed-protocol-beyond-posture"),
         ("github", "::error"),
         ("markdown", "could not be probed"),
     ] {
@@ -361,6 +362,7 @@ fn an_unreachable_or_stalling_server_is_an_input_error_and_the_others_are_still_
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(text.contains(says) && text.contains("DOWN"), "{format}: {text}");
         assert_eq!(out.status.code(), Some(3), "{format}");
+        assert!(format != "junit" || !text.contains("SEG101"), "verify evaluates no file rule: {text}");
     }
 }
 
@@ -417,6 +419,9 @@ fn a_banner_that_names_another_version_and_server_overrides() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "a server no array has is a usage error");
     assert!(stderr.contains("MAIL09") && stderr.contains("MAIL01"), "{stderr}");
+    let twice =
+        seglint().args(["verify", "--server", "MAIL01=a", "--server", "mail01=b"]).arg(&array).output().unwrap();
+    assert_eq!(twice.status.code(), Some(2), "which address is meant?");
     let out = seglint().args(["verify", "--server", "MAIL01"]).arg(&array).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("NAME=HOST[:PORT]"));

@@ -14,8 +14,17 @@ use crate::target::Target;
 use crate::verify::{ServerCheck, Verifier};
 use std::io::IsTerminal;
 
-/// A `--server NAME` that no array has: a usage error, since nothing would be probed for it.
+/// A `--server NAME` given twice, or that no array has: a usage error (which address would be
+/// meant, or nothing would be probed for it).
 fn unknown_server(args: &VerifyArgs, arrays: &[&Array]) -> Option<String> {
+    let twice = args
+        .servers
+        .iter()
+        .enumerate()
+        .find(|(i, (name, _))| args.servers[..*i].iter().any(|(other, _)| other.eq_ignore_ascii_case(name)));
+    if let Some((_, (name, _))) = twice {
+        return Some(format!("error: --server {name}=… is given twice\n  help: give each server once\n"));
+    }
     let known = |name: &str| arrays.iter().any(|a| a.server(name).is_some());
     let (name, _) = args.servers.iter().find(|(name, _)| !known(name))?;
     let names: Vec<&str> = arrays.iter().flat_map(|a| a.servers.iter().map(|s| s.name.as_str())).collect();
@@ -98,7 +107,7 @@ fn render(report: &VerifyReport, setup: &Setup, policy: &Policy, args: &VerifyAr
         Format::Json => report::verify::json(report, k),
         Format::Sarif => report::sarif::render(check, k),
         Format::Github => report::github::render(check),
-        Format::Junit => report::junit::render(check, k, |f| policy.fails(f)),
+        Format::Junit => report::junit::render(check, k, crate::verify::judges, |f| policy.fails(f)),
         Format::Markdown => report::markdown::render(check),
     }
 }

@@ -10,8 +10,15 @@ fn xml(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-pub fn render(report: &CheckReport, k: &Knowledge, fails: impl Fn(&crate::finding::Finding) -> bool) -> String {
+/// `judged`: the rules the command evaluated (a test case each); `fails`: the policy's answer.
+pub fn render(
+    report: &CheckReport,
+    k: &Knowledge,
+    judged: impl Fn(crate::registry::Rule) -> bool,
+    fails: impl Fn(&crate::finding::Finding) -> bool,
+) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"seglint\">\n");
+    let tests = k.docs().filter(|(rule, _)| judged(*rule)).count();
     for a in &report.arrays {
         let failures = k.docs().filter(|(rule, _)| a.findings.iter().any(|f| f.rule == *rule && fails(f))).count();
         let errors = usize::from(a.error.is_some());
@@ -19,7 +26,7 @@ pub fn render(report: &CheckReport, k: &Knowledge, fails: impl Fn(&crate::findin
             out,
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\">",
             xml(&a.source),
-            crate::registry::Rule::ALL.len()
+            tests
         );
         if let Some(e) = &a.error {
             let _ = writeln!(
@@ -29,7 +36,7 @@ pub fn render(report: &CheckReport, k: &Knowledge, fails: impl Fn(&crate::findin
                 xml(&e.to_string())
             );
         }
-        for (rule, r) in k.docs() {
+        for (rule, r) in k.docs().filter(|(rule, _)| judged(*rule)) {
             let _ = write!(out, "    <testcase name=\"{} {}\" classname=\"{}\"", r.code, r.name, xml(&a.source));
             let mine: Vec<_> = a.findings.iter().filter(|f| f.rule == rule).collect();
             let failing: Vec<_> = mine.iter().filter(|f| fails(f)).collect();
