@@ -86,17 +86,8 @@ pub struct DiffArgs {
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<FailOn>,
 
-    /// Report this rule (code or name) as an error. Wins over seglint.toml.
-    #[arg(long, value_name = "RULE")]
-    pub deny: Vec<String>,
-
-    /// Report this rule as a warning. Wins over seglint.toml.
-    #[arg(long, value_name = "RULE")]
-    pub warn: Vec<String>,
-
-    /// Do not report this rule. Wins over seglint.toml.
-    #[arg(long, value_name = "RULE")]
-    pub allow: Vec<String>,
+    #[command(flatten)]
+    pub levels: RuleLevels,
 
     /// Findings this baseline records do not fail the run, even when the change introduces them.
     #[arg(long, value_name = "FILE")]
@@ -144,6 +135,28 @@ pub struct Common {
     pub max_input_size: u64,
 }
 
+/// `--deny/--warn/--allow RULE`: the levels given on the command line, which win over seglint.toml.
+#[derive(Args, Debug, Default)]
+pub struct RuleLevels {
+    /// Report this rule (code or name) as an error. Wins over seglint.toml.
+    #[arg(long, value_name = "RULE")]
+    pub deny: Vec<String>,
+
+    /// Report this rule as a warning. Wins over seglint.toml.
+    #[arg(long, value_name = "RULE")]
+    pub warn: Vec<String>,
+
+    /// Do not report this rule. Wins over seglint.toml.
+    #[arg(long, value_name = "RULE")]
+    pub allow: Vec<String>,
+}
+
+impl RuleLevels {
+    pub fn overrides(&self) -> crate::policy::Overrides<'_> {
+        crate::policy::Overrides { deny: &self.deny, warn: &self.warn, allow: &self.allow }
+    }
+}
+
 #[derive(Args, Debug)]
 pub struct CheckArgs {
     /// Arrays to check: an XML export, or a directory holding one XML export plus its .reg and
@@ -171,17 +184,8 @@ pub struct CheckArgs {
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<FailOn>,
 
-    /// Report this rule (code or name) as an error. Wins over seglint.toml.
-    #[arg(long, value_name = "RULE")]
-    pub deny: Vec<String>,
-
-    /// Report this rule as a warning. Wins over seglint.toml.
-    #[arg(long, value_name = "RULE")]
-    pub warn: Vec<String>,
-
-    /// Do not report this rule. Wins over seglint.toml.
-    #[arg(long, value_name = "RULE")]
-    pub allow: Vec<String>,
+    #[command(flatten)]
+    pub levels: RuleLevels,
 
     /// Only findings not recorded in this baseline fail; fixed ones are listed.
     #[arg(long, value_name = "FILE")]
@@ -440,17 +444,8 @@ pub struct VerifyArgs {
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<FailOn>,
 
-    /// Report this rule (code or name) as an error. Wins over seglint.toml.
-    #[arg(long, value_name = "RULE")]
-    pub deny: Vec<String>,
-
-    /// Report this rule as a warning. Wins over seglint.toml.
-    #[arg(long, value_name = "RULE")]
-    pub warn: Vec<String>,
-
-    /// Do not report this rule. Wins over seglint.toml.
-    #[arg(long, value_name = "RULE")]
-    pub allow: Vec<String>,
+    #[command(flatten)]
+    pub levels: RuleLevels,
 
     /// Only findings not recorded in this baseline fail; fixed ones are listed.
     #[arg(long, value_name = "FILE")]

@@ -77,6 +77,32 @@ impl Observation {
 }
 
 impl Finding {
+    /// A finding of `rule` about `array`, at the rule's default severity, explicit and certain,
+    /// with nothing else filled in yet: each check sets what it knows.
+    pub fn new(rule: Rule, array: &crate::model::Array, message: String) -> Finding {
+        Finding {
+            rule,
+            severity: rule.default_severity(),
+            message,
+            array: array.source.clone(),
+            array_name: array.name.clone().unwrap_or_else(|| array.source.clone()),
+            server: None,
+            direction: None,
+            setting: None,
+            evidence: Evidence::Explicit,
+            confidence: Confidence::Certain,
+            location: None,
+            label: String::new(),
+            data: None,
+            help: String::new(),
+            notes: Vec::new(),
+            sources: Vec::new(),
+            suppressed: None,
+            in_baseline: None,
+            observation: None,
+        }
+    }
+
     /// Whether the finding counts for the exit code: not suppressed, not already baselined.
     pub fn counts(&self) -> bool {
         self.suppressed.is_none() && self.in_baseline != Some(true)

@@ -108,36 +108,27 @@ fn summary_of_served(f: &CertFields) -> CertSummary {
 }
 
 impl Verifier<'_> {
+    /// What was seen at `target` now, against what was predicted and its evidence.
+    fn observation(&self, target: &Target, o: (String, String, Evidence)) -> Observation {
+        let (observed, predicted, predicted_evidence) = o;
+        Observation {
+            kind: ObservationKind::Verify,
+            target: target.to_string(),
+            at: self.at.clone(),
+            observed,
+            predicted,
+            predicted_evidence,
+        }
+    }
+
     /// A finding of `rule` about `server`, with what was observed against what was predicted.
     fn finding(&self, rule: Rule, server: &str, target: &Target, o: (String, String, Evidence)) -> Finding {
-        let (observed, predicted, predicted_evidence) = o;
         Finding {
-            rule,
-            severity: rule.default_severity(),
-            message: String::new(),
-            array: self.array.source.clone(),
-            array_name: self.array.name.clone().unwrap_or_else(|| self.array.source.clone()),
             server: Some(server.to_string()),
             direction: Some(Direction::Inbound),
-            setting: None,
             evidence: Evidence::Observed,
-            confidence: Confidence::Certain,
-            location: None,
-            label: String::new(),
-            data: None,
-            help: String::new(),
-            notes: vec![],
-            sources: vec![],
-            suppressed: None,
-            in_baseline: None,
-            observation: Some(Observation {
-                kind: ObservationKind::Verify,
-                target: target.to_string(),
-                at: self.at.clone(),
-                observed,
-                predicted,
-                predicted_evidence,
-            }),
+            observation: Some(self.observation(target, o)),
+            ..Finding::new(rule, self.array, String::new())
         }
     }
 
@@ -418,7 +409,21 @@ impl Verifier<'_> {
             thumbprint: Some(served.sha1.clone()),
             file: None,
         });
-        let array = Array { servers: vec![copy], ..self.array.clone() };
+        // The certificate rules read only the servers and the array's name: the files, settings
+        // and comments are not copied.
+        let a = self.array;
+        let array = Array {
+            source: a.source.clone(),
+            files: Vec::new(),
+            name: a.name.clone(),
+            version: a.version.clone(),
+            version_loc: a.version_loc,
+            outbound: a.outbound.clone(),
+            servers: vec![copy],
+            settings: Vec::new(),
+            unknown: Vec::new(),
+            comments: Vec::new(),
+        };
         let ctx = crate::lint::Ctx { k: self.k, array: &array, posture: self.posture, now: self.now };
         let seen = format!(
             "{} (issuer {}, {} to {})",
@@ -429,14 +434,9 @@ impl Verifier<'_> {
         );
         let mut out = crate::lint::run_rules(&ctx, &SERVED_CERTIFICATE_RULES);
         for f in &mut out {
-            let observed = self.finding(
-                f.rule,
-                &server.name,
-                target,
-                (seen.clone(), "no certificate in the export".into(), Evidence::Explicit),
-            );
             f.evidence = Evidence::Observed;
-            f.observation = observed.observation;
+            let predicted = "no certificate in the export".to_string();
+            f.observation = Some(self.observation(target, (seen.clone(), predicted, Evidence::Explicit)));
             f.label = "the server named here serves the certificate judged".into();
             f.notes.push("judged on the certificate the server serves: the export has none for it".into());
         }

@@ -5,7 +5,7 @@ use super::{ExitStatus, Outcome, Setup, render_input_error, width};
 use crate::cli::{CheckArgs, Format};
 use crate::input::{self, ArraySpec};
 use crate::knowledge::Knowledge;
-use crate::policy::{Overrides, Policy};
+use crate::policy::Policy;
 use crate::registry::Origin;
 use crate::report::{self, ArrayReport, CheckReport};
 use rayon::prelude::*;
@@ -90,8 +90,7 @@ pub(super) fn run(args: &CheckArgs) -> Outcome {
         Ok(s) => s,
         Err(o) => return o,
     };
-    let overrides = Overrides { deny: &args.deny, warn: &args.warn, allow: &args.allow };
-    let policy = match setup.policy(&overrides, args.fail_on, args.baseline.as_deref()) {
+    let policy = match setup.policy(&args.levels.overrides(), args.fail_on, args.baseline.as_deref()) {
         Ok(p) => p,
         Err(o) => return o,
     };

@@ -4,15 +4,13 @@
 use super::{ExitStatus, Outcome, Setup, check_array, render_input_error};
 use crate::cli::{DiffArgs, MigrateFormat};
 use crate::input::ArraySpec;
-use crate::policy::Overrides;
 
 pub(super) fn run(args: &DiffArgs) -> Outcome {
     let setup = match Setup::new(&args.common, args.output.as_deref()) {
         Ok(s) => s,
         Err(o) => return o,
     };
-    let overrides = Overrides { deny: &args.deny, warn: &args.warn, allow: &args.allow };
-    let policy = match setup.policy(&overrides, args.fail_on, args.baseline.as_deref()) {
+    let policy = match setup.policy(&args.levels.overrides(), args.fail_on, args.baseline.as_deref()) {
         Ok(p) => p,
         Err(o) => return o,
     };

@@ -6,7 +6,7 @@ use super::{ExitStatus, Outcome, Setup, render_input_error, width};
 use crate::cli::{Format, VerifyArgs};
 use crate::input::{self, ArraySpec};
 use crate::model::Array;
-use crate::policy::{Overrides, Policy};
+use crate::policy::Policy;
 use crate::probe::{Options, ProbeReport, smtp};
 use crate::report::verify::VerifyReport;
 use crate::report::{self, ArrayReport};
@@ -117,8 +117,7 @@ pub(super) fn run(args: &VerifyArgs) -> Outcome {
         Ok(s) => s,
         Err(o) => return o,
     };
-    let overrides = Overrides { deny: &args.deny, warn: &args.warn, allow: &args.allow };
-    let policy = match setup.policy(&overrides, args.fail_on, args.baseline.as_deref()) {
+    let policy = match setup.policy(&args.levels.overrides(), args.fail_on, args.baseline.as_deref()) {
         Ok(p) => p.observing(),
         Err(o) => return o,
     };

@@ -15,7 +15,7 @@ use crate::model::Array;
 use crate::posture::{DirectionPosture, Posture};
 use crate::registry::{Origin, Rule, for_each_rule};
 use crate::remedy::{At, Fix, Layout, Remedy};
-use crate::vocab::{Confidence, Direction, Evidence, Protocol};
+use crate::vocab::{Direction, Protocol};
 use time::OffsetDateTime;
 
 pub struct Ctx<'a> {
@@ -28,29 +28,9 @@ pub struct Ctx<'a> {
 impl Ctx<'_> {
     /// A finding of `rule` with its default severity, to be filled in by the check.
     fn finding(&self, rule: Rule, message: String) -> Finding {
-        Finding {
-            rule,
-            severity: rule.default_severity(),
-            message,
-            array: self.array.source.clone(),
-            array_name: self.array.name.clone().unwrap_or_else(|| self.array.source.clone()),
-            server: None,
-            direction: None,
-            setting: None,
-            evidence: Evidence::Explicit,
-            confidence: Confidence::Certain,
-            location: None,
-            label: String::new(),
-            data: None,
-            help: String::new(),
-            notes: Vec::new(),
-            // Only the articles of the facts that decide this finding; the rule's own list of
-            // sources is its documentation (`seglint rules CODE`).
-            sources: Vec::new(),
-            suppressed: None,
-            in_baseline: None,
-            observation: None,
-        }
+        // Only the articles of the facts that decide this finding go into `sources`; the rule's
+        // own list of sources is its documentation (`seglint rules CODE`).
+        Finding::new(rule, self.array, message)
     }
 
     /// The product version as a mail administrator reads it (no build).

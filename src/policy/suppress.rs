@@ -5,7 +5,6 @@
 use crate::finding::Finding;
 use crate::model::{Array, Covers, Loc};
 use crate::registry::Rule;
-use crate::vocab::{Confidence, Evidence};
 
 /// One inline `seglint-allow` comment.
 #[derive(Debug, Clone)]
@@ -62,25 +61,11 @@ impl Suppression {
     fn finding(&self, array: &Array, rule: Rule, message: String, help: &str) -> Finding {
         let file = &array.files[self.comment.file];
         Finding {
-            rule,
-            severity: rule.default_severity(),
-            message,
-            array: array.source.clone(),
-            array_name: array.name.clone().unwrap_or_else(|| array.source.clone()),
-            server: None,
-            direction: None,
             setting: Some(format!("{}@{}", file.display, file.line_col(self.comment.span.offset).0)),
-            evidence: Evidence::Explicit,
-            confidence: Confidence::Certain,
             location: Some(self.comment),
             label: "this seglint-allow comment".into(),
-            data: None,
             help: help.into(),
-            notes: vec![],
-            sources: vec![],
-            suppressed: None,
-            in_baseline: None,
-            observation: None,
+            ..Finding::new(rule, array, message)
         }
     }
 
