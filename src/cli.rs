@@ -388,6 +388,9 @@ pub struct ProbeArgs {
     pub fail_on: Option<FailOn>,
 
     #[command(flatten)]
+    pub levels: RuleLevels,
+
+    #[command(flatten)]
     pub common: Common,
 }
 

@@ -616,3 +616,40 @@ fn verify_holds_an_export_to_the_rustls_peer() {
     assert_eq!(found, [("SEG603", "observed"), ("SEG303", "observed")], "{report:#}");
     assert_eq!(out.status.code(), Some(0), "both are warnings");
 }
+
+/// The rule levels of the policy sink reach probe reasons that stand for a rule.
+#[test]
+fn rule_levels_apply_to_probe_reasons() {
+    let port = serve(normal(BOTH, true));
+    let run = |extra: &[&str]| {
+        let out = seglint()
+            .args([
+                "probe",
+                "--format",
+                "json",
+                "--timeout",
+                "3s",
+                "--no-legacy",
+                "--array",
+                "testdata/rules/SEG301-fail.xml",
+            ])
+            .args(extra)
+            .arg(format!("localhost:{port}"))
+            .output()
+            .unwrap();
+        let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mail02 = r["verdicts"].as_array().unwrap().iter().find(|v| v["server"] == "MAIL02").unwrap().clone();
+        (out.status.code(), mail02)
+    };
+    let (code, mail02) = run(&["--allow", "missing-client-certificate"]);
+    assert_eq!((code, mail02["outcome"].as_str()), (Some(0), Some("pass")), "{mail02}");
+    assert_eq!(mail02["reasons"].as_array().unwrap().len(), 0);
+    let (code, mail02) = run(&["--warn", "SEG301"]);
+    assert_eq!((code, mail02["outcome"].as_str()), (Some(0), Some("pass")), "a warning does not fail: {mail02}");
+    assert_eq!(mail02["reasons"][0]["severity"], "warning");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("seglint.toml"), "[rules]\nSEG301 = \"allow\"\n").unwrap();
+    let config = dir.path().join("seglint.toml");
+    let (code, _) = run(&["--config", config.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "seglint.toml's levels apply too");
+}

@@ -5,7 +5,6 @@ use super::{ExitStatus, Outcome, Setup, render_input_error};
 use crate::cli::{ProbeArgs, ProbeFormat};
 use crate::input::{self, ArraySpec, InputError};
 use crate::model::Server;
-use crate::policy::Overrides;
 use crate::probe::verdict::{self, ArrayOutbound, ServerOutbound};
 use crate::probe::{Options, ProbeReport, smtp, tls};
 use std::path::Path;
@@ -65,7 +64,7 @@ pub(super) fn run(args: &ProbeArgs) -> Outcome {
         Ok(s) => s,
         Err(o) => return o,
     };
-    let policy = match setup.policy(&Overrides::default(), args.fail_on, None) {
+    let policy = match setup.policy(&args.levels.overrides(), args.fail_on, None) {
         Ok(p) => p,
         Err(o) => return o,
     };
@@ -95,7 +94,11 @@ pub(super) fn run(args: &ProbeArgs) -> Outcome {
     let mut reports = crate::probe::probe_all(&targets, &options, usize::from(args.jobs));
     for r in reports.iter_mut().filter(|r| !r.unprobed()) {
         let facts = r.facts();
-        r.verdicts = arrays.iter().flat_map(|a| verdict::verdicts(&facts, a)).collect();
+        r.verdicts = arrays
+            .iter()
+            .flat_map(|a| verdict::verdicts(&facts, a))
+            .map(|v| v.with_levels(|rule, s| policy.severity_of(rule, s)))
+            .collect();
     }
     let fails = |r: &ProbeReport| r.verdicts.iter().flat_map(|v| &v.reasons).any(|x| policy.fails_at(x.severity));
     let exit = if reports.iter().any(ProbeReport::unprobed) {

@@ -80,17 +80,23 @@ impl Policy {
         findings
             .into_iter()
             .filter_map(|mut f| {
-                match self.levels.get(&f.rule) {
-                    Some(Level::Allow) => return None,
-                    Some(Level::Severity(s)) => f.severity = *s,
-                    None => {}
-                }
+                f.severity = self.severity_of(f.rule, f.severity)?;
                 if self.baseline.is_some() {
                     f.in_baseline = Some(self.known.contains(&f.fingerprint()));
                 }
                 Some(f)
             })
             .collect()
+    }
+
+    /// The severity the levels give `rule` (`None`: allowed, not reported); `default` when no
+    /// level names it. Also for what is not a finding but stands for a rule (probe reasons).
+    pub fn severity_of(&self, rule: Rule, default: Severity) -> Option<Severity> {
+        match self.levels.get(&rule) {
+            Some(Level::Allow) => None,
+            Some(Level::Severity(s)) => Some(*s),
+            None => Some(default),
+        }
     }
 
     /// Whether something of this severity fails the run (`--fail-on`).

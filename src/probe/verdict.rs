@@ -69,6 +69,19 @@ pub enum Code {
     CipherFloorNotMet,
 }
 
+impl Code {
+    /// The rule a reason stands for, when one does: its level in seglint.toml and
+    /// `--deny/--warn/--allow` applies to the reason too.
+    pub fn rule(self) -> Option<Rule> {
+        match self {
+            Code::ClientCertificateMissing => Some(Rule::MissingClientCertificate),
+            Code::ClientCertificateNotOffered => Some(Rule::ClientCertificateNotOffered),
+            Code::ClientCertificateExpired => Some(Rule::CertificateExpired),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Reason {
     pub code: Code,
@@ -208,11 +221,27 @@ pub fn verdicts(peer: &PeerFacts, a: &ArrayOutbound) -> Vec<Verdict> {
             if peer.starttls != Some(false) {
                 reasons.extend(negotiation(peer, a, s));
             }
-            let fails = reasons.iter().any(|r| r.severity == Severity::Error);
-            let outcome = if fails { Outcome::Fail } else { Outcome::Pass };
-            Verdict { array: a.array.clone(), server: s.name.clone(), outcome, reasons }
+            Verdict { array: a.array.clone(), server: s.name.clone(), outcome: outcome_of(&reasons), reasons }
         })
         .collect()
+}
+
+/// A verdict fails when any of its reasons is an error.
+fn outcome_of(reasons: &[Reason]) -> Outcome {
+    if reasons.iter().any(|r| r.severity == Severity::Error) { Outcome::Fail } else { Outcome::Pass }
+}
+
+impl Verdict {
+    /// The verdict with the rule levels applied to its reasons (`level` answers as the policy's
+    /// `severity_of`: `None` drops the reason); the outcome follows.
+    pub fn with_levels(mut self, level: impl Fn(Rule, Severity) -> Option<Severity>) -> Verdict {
+        self.reasons.retain_mut(|r| match r.code.rule() {
+            Some(rule) => level(rule, r.severity).map(|s| r.severity = s).is_some(),
+            None => true,
+        });
+        self.outcome = outcome_of(&self.reasons);
+        self
+    }
 }
 
 #[cfg(test)]
