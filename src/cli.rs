@@ -515,3 +515,23 @@ fn parse_now(s: &str) -> Result<time::OffsetDateTime, ValueError> {
         .map_err(|_| ValueError::Date(s.to_string()))?;
     Ok(date.midnight().assume_utc())
 }
+
+/// Each command's formats, as the one list the reporters know.
+macro_rules! to_report_format {
+    ($($cli:ident { $($variant:ident),+ })+) => {$(
+        impl From<$cli> for crate::report::Format {
+            fn from(f: $cli) -> Self {
+                match f {
+                    $($cli::$variant => crate::report::Format::$variant,)+
+                }
+            }
+        }
+    )+};
+}
+
+to_report_format! {
+    Format { Human, Json, Sarif, Github, Junit, Markdown }
+    MigrateFormat { Human, Json, Markdown }
+    ExplainFormat { Human, Json }
+    ProbeFormat { Human, Json }
+}

@@ -76,22 +76,28 @@ fn the_whole_pipeline_never_panics_on_mutated_arrays() {
     assert!(loaded >= 150, "only {loaded} of 300 rounds got past parsing");
 }
 
-/// Renders the report in every format and, when the array loaded, plans migrations from it;
-/// says whether it loaded.
+/// Renders the report in every format `check` writes and, when the array loaded, its posture
+/// and the migrations planned from it in every format theirs take; says whether it loaded.
 fn every_reporter(report: &seglint::report::CheckReport, k: &Knowledge) -> bool {
-    let style = seglint::report::human::Style { color: false, width: 80, quiet: false, verbose: true };
-    let _ = seglint::report::human::render(report, k, style);
-    let _ = seglint::report::json::render(report, k);
-    let _ = seglint::report::sarif::render(report, k);
-    let _ = seglint::report::github::render(report);
-    let _ = seglint::report::junit::render(report, k, |_| true, |_| true);
-    let _ = seglint::report::markdown::render(report);
+    use seglint::report::{Document, Format, render};
+    let style = seglint::report::Style { color: false, width: 80, quiet: false, verbose: true };
+    let check = Document::Check { report, judged: |_| true, fails: &|_| true };
+    for format in Format::ALL {
+        render(&check, format, k, style).expect("check writes every format");
+    }
     let Some(array) = &report.arrays[0].array else { return false };
+    let posture = seglint::posture::resolve(k, array, &array.version);
+    for format in [Format::Human, Format::Json] {
+        render(&Document::Explain { array, posture: &posture }, format, k, style).expect("explain writes it");
+    }
     for to in ["7.3.5", "8.2.1", "10.0.0", "10.2.0"] {
         let to = semver::Version::parse(to).unwrap();
         let goal = seglint::migrate::Goal::Recommended;
         let plan = seglint::migrate::plan(k, array, &seglint::migrate::Request { from: &array.version, to: &to, goal });
-        let _ = seglint::report::migration::human(std::slice::from_ref(&plan), Default::default());
+        let plans = std::slice::from_ref(&plan);
+        for format in [Format::Human, Format::Json, Format::Markdown] {
+            render(&Document::Migration { plans, many: false }, format, k, style).expect("migrate writes it");
+        }
     }
     true
 }

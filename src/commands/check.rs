@@ -1,13 +1,13 @@
 //! `seglint check`: lint arrays; the exit code gates CI.
 //! It holds no logic of its own: `lint` checks, the sink applies policy, a reporter renders.
 
-use super::{ExitStatus, Outcome, Setup, render_input_error, width};
+use super::{ExitStatus, Outcome, Setup, render_input_error};
 use crate::cli::{CheckArgs, Format};
 use crate::input::{self, ArraySpec};
 use crate::knowledge::Knowledge;
 use crate::policy::Policy;
-use crate::registry::Origin;
-use crate::report::{self, ArrayReport, CheckReport};
+use crate::registry::{Origin, Rule};
+use crate::report::{ArrayReport, CheckReport, Document};
 use rayon::prelude::*;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -70,21 +70,6 @@ fn run_all(setup: &Setup, policy: &Policy, specs: &[ArraySpec], quiet: bool) -> 
     CheckReport { arrays, baseline }
 }
 
-fn render(report: &CheckReport, setup: &Setup, policy: &Policy, args: &CheckArgs) -> String {
-    let (k, c) = (&setup.k, &args.common);
-    match args.format {
-        Format::Human => {
-            let style = report::human::Style { color: setup.color, width: width(), quiet: c.quiet, verbose: c.verbose };
-            report::human::render(report, k, style)
-        }
-        Format::Json => report::json::render(report, k),
-        Format::Sarif => report::sarif::render(report, k),
-        Format::Github => report::github::render(report),
-        Format::Junit => report::junit::render(report, k, |r| r.origin() != Origin::Observe, |f| policy.fails(f)),
-        Format::Markdown => report::markdown::render(report),
-    }
-}
-
 pub(super) fn run(args: &CheckArgs) -> Outcome {
     let setup = match Setup::new(&args.common, args.output.as_deref()) {
         Ok(s) => s,
@@ -95,7 +80,12 @@ pub(super) fn run(args: &CheckArgs) -> Outcome {
         Err(o) => return o,
     };
     let report = run_all(&setup, &policy, &arrays(&setup, &args.arrays, args.recursive), args.common.quiet);
-    let stdout = render(&report, &setup, &policy, args);
+    let judged = |r: Rule| r.origin() != Origin::Observe;
+    let doc = Document::Check { report: &report, judged, fails: &|f| policy.fails(f) };
+    let stdout = match super::report(&doc, args.format, &setup.k, setup.style(&args.common)) {
+        Ok(text) => text,
+        Err(o) => return o,
+    };
     let mut exit = if report.findings().any(|f| policy.fails(f)) { ExitStatus::Findings } else { ExitStatus::Clean };
     if report.input_errors() > 0 {
         exit = ExitStatus::Input;

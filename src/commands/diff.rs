@@ -2,8 +2,9 @@
 //! It holds no logic of its own: `diff` compares, the sink applies policy, `report::diff` renders.
 
 use super::{ExitStatus, Outcome, Setup, check_array, render_input_error};
-use crate::cli::{DiffArgs, MigrateFormat};
+use crate::cli::DiffArgs;
 use crate::input::ArraySpec;
+use crate::report::Document;
 
 pub(super) fn run(args: &DiffArgs) -> Outcome {
     let setup = match Setup::new(&args.common, args.output.as_deref()) {
@@ -29,10 +30,10 @@ pub(super) fn run(args: &DiffArgs) -> Outcome {
     let hp = crate::posture::resolve(&setup.k, ha, &ha.version);
     let d = crate::diff::diff((ba, &bp, &base.findings), (ha, &hp, &head.findings));
     let (bs, hs) = (args.base.display().to_string(), args.head.display().to_string());
-    let stdout = match args.format {
-        MigrateFormat::Human => crate::report::diff::human(&d, &bs, &hs),
-        MigrateFormat::Markdown => crate::report::diff::markdown(&d, &bs, &hs),
-        MigrateFormat::Json => crate::report::diff::json(&d, (&bs, ba), (&hs, ha), &setup.k),
+    let doc = Document::Diff { diff: &d, base: (&bs, ba), head: (&hs, ha) };
+    let stdout = match super::report(&doc, args.format, &setup.k, setup.style(&args.common)) {
+        Ok(text) => text,
+        Err(o) => return o,
     };
     // Only what the change introduces gates, and only what counts (not baselined).
     let fails = d.introduced.iter().any(|(f, _)| policy.fails(f));

@@ -2,8 +2,9 @@
 //! It holds no logic of its own: `posture` resolves, `report::explain` renders.
 
 use super::{ExitStatus, Outcome, Setup, render_input_error};
-use crate::cli::{ExplainArgs, ExplainFormat};
+use crate::cli::ExplainArgs;
 use crate::input::{self, ArraySpec};
+use crate::report::Document;
 
 pub(super) fn run(args: &ExplainArgs) -> Outcome {
     let setup = match Setup::new(&args.common, args.output.as_deref()) {
@@ -21,9 +22,10 @@ pub(super) fn run(args: &ExplainArgs) -> Outcome {
         }
     };
     let posture = crate::posture::resolve(&setup.k, &array, &array.version);
-    let stdout = match args.format {
-        ExplainFormat::Human => crate::report::explain::human(&setup.k, &array, &posture),
-        ExplainFormat::Json => crate::report::explain::json(&setup.k, &array, &posture),
+    let doc = Document::Explain { array: &array, posture: &posture };
+    let stdout = match super::report(&doc, args.format, &setup.k, setup.style(&args.common)) {
+        Ok(text) => text,
+        Err(o) => return o,
     };
     Outcome { stdout, output: args.output.clone(), ..Outcome::default() }
 }

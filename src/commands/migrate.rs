@@ -2,10 +2,11 @@
 //! It holds no logic of its own: `migrate` plans, `report::migration` renders.
 
 use super::{ExitStatus, Outcome, Setup, cannot_write, render_input_error, write_bytes_atomically};
-use crate::cli::{GoalArg, MigrateArgs, MigrateFormat};
+use crate::cli::{GoalArg, MigrateArgs};
 use crate::input;
 use crate::migrate::{self, EmittedForm, Goal, Migration};
 use crate::policy::Overrides;
+use crate::report::Document;
 
 /// `--emit-settings` with the wrong arguments: several arrays, an existing file, a wrong extension.
 fn emit_usage(setup: &Setup, args: &MigrateArgs) -> Option<Outcome> {
@@ -89,12 +90,10 @@ pub(super) fn run(args: &MigrateArgs) -> Outcome {
     }
     // Several arrays asked for give a JSON array, even when some could not be read.
     let many = specs.len() > 1;
-    let style =
-        crate::report::migration::Style { color: setup.color, quiet: args.common.quiet, verbose: args.common.verbose };
-    let stdout = match args.format {
-        MigrateFormat::Human => crate::report::migration::human(&plans, style),
-        MigrateFormat::Json => crate::report::migration::json(&plans, many),
-        MigrateFormat::Markdown => crate::report::migration::markdown(&plans),
+    let doc = Document::Migration { plans: &plans, many };
+    let stdout = match super::report(&doc, args.format, &setup.k, setup.style(&args.common)) {
+        Ok(text) => text,
+        Err(o) => return o,
     };
     Outcome { stdout, stderr, output: args.output.clone(), exit }
 }

@@ -90,6 +90,17 @@ fn render(d: &dyn miette::Diagnostic, color: bool) -> String {
     s
 }
 
+/// Writes what a command computed through the one reporter seam; a format its document has
+/// no renderer for is a usage error (the command line offers only those it has).
+fn report(
+    doc: &crate::report::Document<'_>,
+    format: impl Into<crate::report::Format>,
+    k: &Knowledge,
+    style: crate::report::Style,
+) -> Result<String, Outcome> {
+    crate::report::render(doc, format.into(), k, style).map_err(|e| Outcome::usage(format!("error: {e}\n")))
+}
+
 pub fn render_input_error(e: &InputError, color: bool) -> String {
     render(&InputDiagnostic::new(e), color)
 }
@@ -132,6 +143,11 @@ impl Setup {
             max_input_size: c.max_input_size,
         };
         Ok(Setup { config, k, color, now: c.now.unwrap_or_else(time::OffsetDateTime::now_utc), load })
+    }
+
+    /// How readable text is written, from the common options.
+    fn style(&self, c: &Common) -> crate::report::Style {
+        crate::report::Style { color: self.color, width: width(), quiet: c.quiet, verbose: c.verbose }
     }
 
     /// The policy sink of the run: levels, `--fail-on`, and a baseline.

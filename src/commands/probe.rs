@@ -2,11 +2,12 @@
 //! It holds no logic beyond a certificate's dates at `--now`: `verdict` judges, a reporter renders.
 
 use super::{ExitStatus, Outcome, Setup, render_input_error};
-use crate::cli::{ProbeArgs, ProbeFormat};
+use crate::cli::ProbeArgs;
 use crate::input::{self, ArraySpec, InputError};
 use crate::model::Server;
 use crate::probe::verdict::{self, ArrayOutbound, ServerOutbound};
 use crate::probe::{Options, ProbeReport, smtp, tls};
+use crate::report::Document;
 use std::path::Path;
 
 /// The outbound side of one `--array`, at the version and with the rules data the run uses.
@@ -108,11 +109,9 @@ pub(super) fn run(args: &ProbeArgs) -> Outcome {
     } else {
         ExitStatus::Clean
     };
-    let style =
-        crate::report::probe::Style { color: setup.color, quiet: args.common.quiet, verbose: args.common.verbose };
-    let stdout = match args.format {
-        ProbeFormat::Json => crate::report::probe::json(&reports),
-        ProbeFormat::Human => crate::report::probe::human_all(&reports, style),
+    let stdout = match super::report(&Document::Probe(&reports), args.format, &setup.k, setup.style(&args.common)) {
+        Ok(text) => text,
+        Err(o) => return o,
     };
     Outcome { stdout, output: args.output.clone(), exit, ..Outcome::default() }
 }

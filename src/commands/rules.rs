@@ -2,30 +2,37 @@
 //! It holds no logic of its own: `knowledge` answers, `report::rules` renders.
 
 use super::{Outcome, render};
-use crate::cli::{ExplainFormat, RulesArgs};
+use crate::cli::RulesArgs;
 use crate::knowledge::Knowledge;
 use crate::registry::Rule;
+use crate::report::{Document, Style};
 
 pub(super) fn run(args: &RulesArgs) -> Outcome {
     let k = match Knowledge::load(args.rules.as_deref()) {
         Ok(k) => k,
         Err(e) => return Outcome::usage(render(&e, false)),
     };
-    let json = args.format == ExplainFormat::Json;
-    if let Some(name) = &args.data {
-        return match k.data_file(name) {
-            Some(file) => Outcome::text(crate::report::rules::data(file, json)),
-            None => Outcome::usage(format!("error: no data file `{name}`\n")),
-        };
-    }
-    let Some(wanted) = &args.rule else { return Outcome::text(crate::report::rules::list(&k, json)) };
-    match Rule::lookup(wanted) {
-        Some(rule) => Outcome::text(crate::report::rules::doc(k.doc(rule), json)),
-        None => {
-            let hint = Rule::suggest(wanted).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
-            Outcome::usage(format!(
-                "error: no rule `{wanted}`{hint}\n  help: `seglint rules` lists every code and name\n"
-            ))
+    let doc = if let Some(name) = &args.data {
+        match k.data_file(name) {
+            Some(file) => Document::DataFile(file),
+            None => return Outcome::usage(format!("error: no data file `{name}`\n")),
         }
+    } else if let Some(wanted) = &args.rule {
+        match Rule::lookup(wanted) {
+            Some(rule) => Document::RuleDoc(k.doc(rule)),
+            None => {
+                let hint = Rule::suggest(wanted).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
+                return Outcome::usage(format!(
+                    "error: no rule `{wanted}`{hint}\n  help: `seglint rules` lists every code and name\n"
+                ));
+            }
+        }
+    } else {
+        Document::RuleList
+    };
+    let style = Style { color: false, width: super::width(), quiet: false, verbose: false };
+    match super::report(&doc, args.format, &k, style) {
+        Ok(text) => Outcome::text(text),
+        Err(o) => o,
     }
 }

@@ -2,14 +2,14 @@
 //! posture. It holds no logic of its own: `probe` probes, `verify` compares, the sink applies
 //! policy, `report::verify` renders.
 
-use super::{ExitStatus, Outcome, Setup, render_input_error, width};
+use super::{ExitStatus, Outcome, Setup, render_input_error};
 use crate::cli::{Format, VerifyArgs};
 use crate::input::{self, ArraySpec};
 use crate::model::Array;
 use crate::policy::Policy;
 use crate::probe::{Options, ProbeReport, smtp};
 use crate::report::verify::VerifyReport;
-use crate::report::{self, ArrayReport};
+use crate::report::{self, ArrayReport, Document};
 use crate::target::Target;
 use crate::verify::{ServerCheck, Verifier};
 use std::io::IsTerminal;
@@ -96,22 +96,6 @@ fn probe_with_progress(targets: &[Target], options: &Options, args: &VerifyArgs)
     reports
 }
 
-fn render(report: &VerifyReport, setup: &Setup, policy: &Policy, args: &VerifyArgs) -> String {
-    let (k, c) = (&setup.k, &args.common);
-    let check = &report.check;
-    match args.format {
-        Format::Human => {
-            let style = report::human::Style { color: setup.color, width: width(), quiet: c.quiet, verbose: c.verbose };
-            report::verify::human(report, k, style)
-        }
-        Format::Json => report::verify::json(report, k),
-        Format::Sarif => report::sarif::render(check, k),
-        Format::Github => report::github::render(check),
-        Format::Junit => report::junit::render(check, k, crate::verify::judges, |f| policy.fails(f)),
-        Format::Markdown => report::markdown::render(check),
-    }
-}
-
 pub(super) fn run(args: &VerifyArgs) -> Outcome {
     let setup = match Setup::new(&args.common, args.output.as_deref()) {
         Ok(s) => s,
@@ -165,7 +149,11 @@ pub(super) fn run(args: &VerifyArgs) -> Outcome {
         }
     }
     report.check.baseline = policy.fixed(report.check.findings());
-    let stdout = render(&report, &setup, &policy, args);
+    let doc = Document::Verify { report: &report, fails: &|f| policy.fails(f) };
+    let stdout = match super::report(&doc, args.format, &setup.k, setup.style(&args.common)) {
+        Ok(text) => text,
+        Err(o) => return o,
+    };
     let mut exit =
         if report.check.findings().any(|f| policy.fails(f)) { ExitStatus::Findings } else { ExitStatus::Clean };
     if report.unprobed() > 0 || report.check.input_errors() > 0 {

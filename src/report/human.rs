@@ -2,7 +2,7 @@
 //! input and, where a version default decided, on the line of `rules/*.toml` that holds it.
 //! It computes nothing: it reads the findings and renders them.
 
-use super::CheckReport;
+use super::{CheckReport, Style};
 use crate::finding::Finding;
 use crate::input::InputDiagnostic;
 use crate::knowledge::Knowledge;
@@ -14,14 +14,6 @@ use miette::{
     SpanContents,
 };
 use std::fmt::{self, Write};
-
-#[derive(Debug, Clone, Copy)]
-pub struct Style {
-    pub color: bool,
-    pub width: usize,
-    pub quiet: bool,
-    pub verbose: bool,
-}
 
 /// A source file lent to miette without copying its text.
 struct Named<'a>(&'a SourceFile);

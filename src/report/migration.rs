@@ -2,6 +2,7 @@
 //! `seglint/migration/v1` object (JSON; an array of them for several arrays), and Markdown
 //! ready to paste into a change ticket. It computes nothing: it reads the plans and renders them.
 
+use super::Style;
 use crate::migrate::{EmittedForm, Migration, PostureRow, Side, Way};
 use crate::vocab::Protocol;
 use crate::vocab::Severity;
@@ -39,16 +40,6 @@ fn headline(m: &Migration) -> String {
         format!(", crosses {}", m.crossed.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", "))
     };
     format!("SEG {} → {} ({way}{crossing}); goal: {}", base(&m.from), base(&m.to), m.goal.name())
-}
-
-/// How the readable report is written (from the common options).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Style {
-    pub color: bool,
-    /// Only the items.
-    pub quiet: bool,
-    /// Also the settings file as it would be written.
-    pub verbose: bool,
 }
 
 fn severity(s: Severity, color: bool) -> String {

@@ -1,5 +1,8 @@
-//! Reporters: one finding model in, one text out (human, json, …). Reporters know nothing of
-//! XML or registry syntax; they read findings, locations and the source files they point at.
+//! Reporters: what a command produced in, one text out. `render` is the one seam every command
+//! goes through: a `Document` (what was computed) and a `Format` (how to write it) pick the
+//! renderer, so a new format is one arm per document here and a module beside the others.
+//! Reporters compute nothing and know nothing of XML or registry syntax; they read findings,
+//! locations and the source files they point at.
 
 pub mod diff;
 pub mod explain;
@@ -16,9 +19,146 @@ pub mod verify;
 
 use crate::finding::Finding;
 use crate::input::InputError;
+use crate::knowledge::{Knowledge, RuleDoc};
 use crate::model::{Array, Loc};
+use crate::registry::Rule;
+use crate::source::SourceFile;
 use crate::vocab::Severity;
 use serde::Serialize;
+
+/// The output formats; each command accepts the ones its documents render to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+    Sarif,
+    Github,
+    Junit,
+    Markdown,
+}
+
+impl Format {
+    pub const ALL: [Format; 6] =
+        [Format::Human, Format::Json, Format::Sarif, Format::Github, Format::Junit, Format::Markdown];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+            Format::Junit => "junit",
+            Format::Markdown => "markdown",
+        }
+    }
+}
+
+/// How readable text is written, from the common options.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub color: bool,
+    /// The terminal width diagnostics wrap at.
+    pub width: usize,
+    /// Only the findings, items or verdict lines.
+    pub quiet: bool,
+    /// Also what is usually left out (the posture, the settings file, EHLO capabilities).
+    pub verbose: bool,
+}
+
+/// What a command computed, for a reporter to write.
+pub enum Document<'a> {
+    /// `check`: the arrays and their findings through the policy. `judged` says which rules
+    /// the command evaluates (JUnit lists those), `fails` which findings gate.
+    Check {
+        report: &'a CheckReport,
+        judged: fn(Rule) -> bool,
+        fails: &'a dyn Fn(&Finding) -> bool,
+    },
+    /// `verify`: the server checks beside the findings, which are written as `check` writes them.
+    Verify {
+        report: &'a verify::VerifyReport,
+        fails: &'a dyn Fn(&Finding) -> bool,
+    },
+    /// `migrate`: one plan per array; `many` when several arrays were asked for (a JSON array).
+    Migration {
+        plans: &'a [crate::migrate::Migration],
+        many: bool,
+    },
+    /// `diff`: the comparison, with each side's name as given and its array.
+    Diff {
+        diff: &'a crate::diff::Diff<'a>,
+        base: (&'a str, &'a Array),
+        head: (&'a str, &'a Array),
+    },
+    /// `explain`: one array's effective posture.
+    Explain {
+        array: &'a Array,
+        posture: &'a crate::posture::Posture<'a>,
+    },
+    /// `probe`: one report per peer.
+    Probe(&'a [crate::probe::ProbeReport]),
+    /// `rules`: every rule, one rule's documentation, or one built-in data file.
+    RuleList,
+    RuleDoc(&'a RuleDoc),
+    DataFile(&'a SourceFile),
+}
+
+impl Document<'_> {
+    fn name(&self) -> &'static str {
+        match self {
+            Document::Check { .. } => "check",
+            Document::Verify { .. } => "verify",
+            Document::Migration { .. } => "migrate",
+            Document::Diff { .. } => "diff",
+            Document::Explain { .. } => "explain",
+            Document::Probe(_) => "probe",
+            Document::RuleList | Document::RuleDoc(_) | Document::DataFile(_) => "rules",
+        }
+    }
+}
+
+/// A format a document has no renderer for (the command line offers only those it has).
+#[derive(Debug, thiserror::Error)]
+#[error("`{command}` does not write --format {format}", format = .format.name())]
+pub struct Unsupported {
+    pub command: &'static str,
+    pub format: Format,
+}
+
+/// Writes a document in a format: the one way from a command's result to its text.
+pub fn render(doc: &Document<'_>, format: Format, k: &Knowledge, style: Style) -> Result<String, Unsupported> {
+    use Format::*;
+    let text = match (doc, format) {
+        (Document::Check { report, .. }, Human) => human::render(report, k, style),
+        (Document::Check { report, .. }, Json) => json::render(report, k),
+        (Document::Check { report, .. }, Sarif) => sarif::render(report, k),
+        (Document::Check { report, .. }, Github) => github::render(report),
+        (Document::Check { report, judged, fails }, Junit) => junit::render(report, k, judged, fails),
+        (Document::Check { report, .. }, Markdown) => markdown::render(report),
+        (Document::Verify { report, .. }, Human) => verify::human(report, k, style),
+        (Document::Verify { report, .. }, Json) => verify::json(report, k),
+        // The CI formats write findings whatever observed them: verify's are check's.
+        (Document::Verify { report, fails }, f) => {
+            let check = Document::Check { report: &report.check, judged: crate::verify::judges, fails: *fails };
+            return render(&check, f, k, style);
+        }
+        (Document::Migration { plans, .. }, Human) => migration::human(plans, style),
+        (Document::Migration { plans, many }, Json) => migration::json(plans, *many),
+        (Document::Migration { plans, .. }, Markdown) => migration::markdown(plans),
+        (Document::Diff { diff: d, base, head }, Human) => diff::human(d, base.0, head.0),
+        (Document::Diff { diff: d, base, head }, Markdown) => diff::markdown(d, base.0, head.0),
+        (Document::Diff { diff: d, base, head }, Json) => diff::json(d, *base, *head, k),
+        (Document::Explain { array, posture }, Human) => explain::human(k, array, posture),
+        (Document::Explain { array, posture }, Json) => explain::json(k, array, posture),
+        (Document::Probe(reports), Human) => probe::human_all(reports, style),
+        (Document::Probe(reports), Json) => probe::json(reports),
+        (Document::RuleList, Human | Json) => rules::list(k, format == Json),
+        (Document::RuleDoc(doc), Human | Json) => rules::doc(doc, format == Json),
+        (Document::DataFile(file), Human | Json) => rules::data(file, format == Json),
+        (doc, format) => return Err(Unsupported { command: doc.name(), format }),
+    };
+    Ok(text)
+}
 
 /// The result of checking one array argument.
 #[derive(Debug)]
@@ -104,6 +244,34 @@ pub fn fallback_location(array: Option<&Array>) -> Option<Location> {
         Some(loc) => locate(Some(array), Some(loc)),
         None => {
             array.files.first().map(|f| Location { file: f.display.clone(), line: 1, column: 1, offset: 0, length: 0 })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STYLE: Style = Style { color: false, width: 80, quiet: false, verbose: false };
+
+    #[test]
+    fn a_format_a_document_has_no_renderer_for_is_refused_by_name() {
+        let k = Knowledge::embedded().unwrap();
+        let e = render(&Document::RuleList, Format::Sarif, &k, STYLE).unwrap_err();
+        assert_eq!(e.to_string(), "`rules` does not write --format sarif");
+        let e = render(&Document::Probe(&[]), Format::Junit, &k, STYLE).unwrap_err();
+        assert_eq!(e.to_string(), "`probe` does not write --format junit");
+    }
+
+    #[test]
+    fn verify_writes_the_ci_formats_as_check_does() {
+        let k = Knowledge::embedded().unwrap();
+        let report = verify::VerifyReport::default();
+        let fails = |_: &Finding| true;
+        for format in [Format::Sarif, Format::Github, Format::Junit, Format::Markdown] {
+            let as_verify = render(&Document::Verify { report: &report, fails: &fails }, format, &k, STYLE);
+            let check = Document::Check { report: &report.check, judged: crate::verify::judges, fails: &fails };
+            assert_eq!(as_verify.unwrap(), render(&check, format, &k, STYLE).unwrap(), "{}", format.name());
         }
     }
 }

@@ -2,19 +2,10 @@
 //! JSON (one object for one peer, an array for several).
 //! It computes nothing: it reads the probe's reports and renders them.
 
+use super::Style;
 use crate::probe::ProbeReport;
 use crate::probe::smtp::Stage;
 use crate::vocab::Severity;
-
-/// How the readable report is written (from the common options).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Style {
-    pub color: bool,
-    /// Only the verdict lines.
-    pub quiet: bool,
-    /// Also the EHLO capabilities.
-    pub verbose: bool,
-}
 
 /// One peer: the documented object; several: a JSON array of them.
 pub fn json(reports: &[ProbeReport]) -> String {

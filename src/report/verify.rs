@@ -138,7 +138,7 @@ pub fn human_server(out: &mut String, array: &str, s: &ServerCheck, quiet: bool)
 }
 
 /// The tables of every server, then the findings as `check` prints them.
-pub fn human(report: &VerifyReport, k: &Knowledge, style: super::human::Style) -> String {
+pub fn human(report: &VerifyReport, k: &Knowledge, style: super::Style) -> String {
     let mut out = String::new();
     for (array, s) in &report.servers {
         human_server(&mut out, array, s, style.quiet);
