@@ -38,6 +38,9 @@ pub enum Command {
     /// Probe the arrays' own servers over STARTTLS and hold each server's predicted inbound
     /// posture to what it does.
     Verify(VerifyArgs),
+    /// Receive test mail from the array's servers and show what they really send with: the
+    /// ClientHello, the handshake, the client certificate, held to the predicted outbound posture.
+    Listen(ListenArgs),
     /// Compare two versions of one array: posture changes, findings introduced and resolved.
     Diff(DiffArgs),
     /// Write a commented starter seglint.toml in the current directory.
@@ -462,6 +465,122 @@ pub struct VerifyArgs {
     pub common: Common,
 }
 
+#[derive(Args, Debug)]
+#[command(after_help = "Send a test message from the array to this machine (e.g. a route for a test domain pointing \
+here, port 25 or the one given), then read what each server offered. Mail is answered and discarded, never \
+relayed or stored.\n\n\
+Which server a connection is: --server NAME=IP, else the EHLO name's first label equal to a server name.\n\n\
+Exit codes: 0 done, nothing at or above --fail-on; 1 findings; 2 usage (e.g. the address cannot be bound); \
+3 no connection came before the time ran out, or the array cannot be read.\n\n\
+Examples:\n  seglint listen --bind 0.0.0.0:25 --array exports/contoso/\n  \
+seglint listen --bind 0.0.0.0:2525 --client-cert require --array exports/contoso/ --server MAIL01=10.0.0.11\n  \
+seglint listen --bind [::]:25 --count 4 --duration 30m --format json -o sender-test.json")]
+pub struct ListenArgs {
+    /// The address and port to receive on: 0.0.0.0:25, [::]:2525, 127.0.0.1:0 (any free port).
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub bind: std::net::SocketAddr,
+
+    /// The array whose outbound posture the senders are held to: an XML export, or a directory
+    /// holding one plus its .reg and .settings files.
+    #[arg(long, value_name = "ARRAY")]
+    pub array: Option<PathBuf>,
+
+    /// Server NAME sends from IP (repeatable; a host name is resolved at start); wins over the
+    /// EHLO name.
+    #[arg(long = "server", value_name = "NAME=IP", value_parser = parse_server_target)]
+    pub servers: Vec<(String, crate::target::Target)>,
+
+    /// Stop after this many connections.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub count: u32,
+
+    /// Stop after this long even if fewer connections came: 90s, 30m, 8h (at most 7 days).
+    #[arg(long, value_name = "DURATION", value_parser = parse_long_duration)]
+    pub duration: Option<Duration>,
+
+    /// The longest wait for each read (a connection gets ten of them in all).
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
+    pub timeout: Duration,
+
+    /// At most this many connections at once; more wait to be accepted.
+    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub max_clients: u16,
+
+    /// Whether to ask senders for a client certificate: none, request (accept without one), or
+    /// require (refuse the handshake without one, as the failing peers of Q19438 do).
+    #[arg(long, value_enum, value_name = "MODE", default_value_t = ClientCertArg::Request)]
+    pub client_cert: ClientCertArg,
+
+    /// Serve only these protocols (comma-separated; rustls serves TLSv1.2 and TLSv1.3).
+    #[arg(long, value_name = "LIST", value_delimiter = ',', default_value = "TLSv1.2,TLSv1.3", value_parser = parse_served_protocol)]
+    pub tls_versions: Vec<crate::vocab::Protocol>,
+
+    /// Serve only 256-bit suites, as a strict peer does.
+    #[arg(long)]
+    pub strong_only: bool,
+
+    /// Do not offer STARTTLS: senders that require TLS will not deliver.
+    #[arg(long)]
+    pub no_starttls: bool,
+
+    /// The listener's certificate chain (PEM); default: a self-signed one made for --hostname.
+    #[arg(long, value_name = "FILE", requires = "key")]
+    pub cert: Option<PathBuf>,
+
+    /// The private key of --cert (PEM).
+    #[arg(long, value_name = "FILE", requires = "cert")]
+    pub key: Option<PathBuf>,
+
+    /// The name in the banner, EHLO reply and generated certificate (default: this machine's name).
+    #[arg(long, value_name = "NAME")]
+    pub hostname: Option<String>,
+
+    /// Output format: per-connection blocks and diagnostics, JSON (seglint/listen/v1), SARIF
+    /// 2.1.0, GitHub workflow annotations, JUnit XML, or a Markdown summary.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Write the report to FILE (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit 1 when a finding is at or above this severity; `never` always exits 0 on findings.
+    /// Default: seglint.toml's fail-on, else error.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
+
+    #[command(flatten)]
+    pub levels: RuleLevels,
+
+    /// Only findings not recorded in this baseline fail; fixed ones are listed.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record this run's findings in FILE as a baseline (the report is still printed).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientCertArg {
+    None,
+    Request,
+    Require,
+}
+
+/// `TLSv1.2` or `TLSv1.3`: what rustls can serve.
+fn parse_served_protocol(s: &str) -> Result<crate::vocab::Protocol, ValueError> {
+    use crate::vocab::Protocol;
+    match s.trim().to_ascii_lowercase().trim_start_matches("tlsv").trim_start_matches("tls") {
+        "1.2" => Ok(Protocol::Tls12),
+        "1.3" => Ok(Protocol::Tls13),
+        _ => Err(ValueError::ServedProtocol(s.to_string())),
+    }
+}
+
 /// `NAME=HOST[:PORT]`.
 fn parse_server_target(s: &str) -> Result<(String, crate::target::Target), ValueError> {
     let (name, at) = s.split_once('=').ok_or_else(|| ValueError::ServerTarget(s.to_string()))?;
@@ -493,6 +612,21 @@ fn parse_duration(s: &str) -> Result<Duration, ValueError> {
     }
 }
 
+/// A longer duration: seconds, or with a unit (90s, 30m, 8h), at most 7 days.
+fn parse_long_duration(s: &str) -> Result<Duration, ValueError> {
+    let t = s.trim();
+    let (number, scale) = match t.char_indices().last() {
+        Some((i, 'h')) => (&t[..i], 3600.0),
+        Some((i, 'm')) => (&t[..i], 60.0),
+        Some((i, 's')) if !t.ends_with("ms") => (&t[..i], 1.0),
+        _ => (t, 1.0),
+    };
+    match number.trim().parse::<f64>() {
+        Ok(v) if v > 0.0 && v * scale <= 7.0 * 86400.0 => Ok(Duration::from_secs_f64(v * scale)),
+        _ => Err(ValueError::LongDuration(s.to_string())),
+    }
+}
+
 /// A command-line value that does not parse, with what would be accepted.
 #[derive(Debug, thiserror::Error)]
 pub enum ValueError {
@@ -502,6 +636,12 @@ pub enum ValueError {
     Date(String),
     #[error("`{0}` is not a duration; write seconds (10, 2.5) or 500ms, 10s (at most an hour)")]
     Duration(String),
+    #[error("`{0}` is not a duration; write seconds (90) or with a unit: 90s, 30m, 8h (at most 7 days)")]
+    LongDuration(String),
+    #[error(
+        "`{0}` cannot be served: the listener (rustls) serves TLSv1.2 and TLSv1.3; a sender offering only older protocols gets a protocol_version alert, and its hello is still recorded"
+    )]
+    ServedProtocol(String),
     #[error("`{0}` is not NAME=HOST[:PORT]; e.g. MAIL01=10.0.0.11 or MAIL02=[2001:db8::12]:2525")]
     ServerTarget(String),
 }

@@ -47,13 +47,14 @@ pub struct Finding {
 #[serde(rename_all = "lowercase")]
 pub enum ObservationKind {
     Verify,
+    Listen,
 }
 
 /// What a live observation showed, beside what the export and the version facts predicted.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Observation {
     pub kind: ObservationKind,
-    /// The address probed (`verify`).
+    /// The address probed (`verify`) or the client address seen (`listen`).
     pub target: String,
     /// When, RFC 3339.
     pub at: String,

@@ -16,6 +16,7 @@ pub mod finding;
 pub mod input;
 pub mod knowledge;
 pub mod lint;
+pub mod listen;
 pub mod migrate;
 pub mod model;
 pub mod policy;

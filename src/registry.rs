@@ -44,6 +44,9 @@ macro_rules! for_each_rule {
             SEG602 ObservedProtocolMissing "observed-protocol-missing" Warning observe;
             SEG603 ObservedCertificateMismatch "observed-certificate-mismatch" Warning observe;
             SEG604 ObservedTlsStateMismatch "observed-tls-state-mismatch" Warning observe;
+            SEG605 ObservedCipherFloorMismatch "observed-cipher-floor-mismatch" Warning observe;
+            SEG606 ObservedWeakSuites "observed-weak-suites" Error observe;
+            SEG607 ObservedClientCertificateMismatch "observed-client-certificate-mismatch" Warning observe;
             SEG608 ObservedVersionMismatch "observed-version-mismatch" Warning observe;
             SEG901 SuppressionWithoutReason "suppression-without-reason" Warning sink;
             SEG902 UnusedSuppression "unused-suppression" Warning sink;

@@ -147,8 +147,13 @@ impl Verifier<'_> {
                 predicted: server.inbound.certificate.as_ref().map(summary_of_export),
                 observed: served.map(summary_of_served),
             },
-            certificate_agrees: served
-                .map(|f| server.inbound.certificate.as_ref().is_some_and(|c| certificate_difference(c, f).is_none())),
+            certificate_agrees: served.map(|f| {
+                server
+                    .inbound
+                    .certificate
+                    .as_ref()
+                    .is_some_and(|c| crate::input::certificate::difference(c, f).is_none())
+            }),
         };
         if check.error.is_some() {
             return (check, vec![]);
@@ -306,7 +311,7 @@ impl Verifier<'_> {
             out.extend(self.served_certificate_rules(server, target, served));
             return out;
         };
-        let Some(why) = certificate_difference(c, served) else { return vec![] };
+        let Some(why) = crate::input::certificate::difference(c, served) else { return vec![] };
         let export = summary_of_export(c);
         let predicted = [
             export.subject,
@@ -347,32 +352,6 @@ fn which_side(evidence: Evidence, confidence: Confidence, p: Protocol, accepted:
         _ => "no setting decides, the version's default does: the server has a setting the export lacks (re-export), or runs another version than the export (its banner tells)".to_string(),
     };
     format!("{side} (`seglint rules {rule}` tells how to tell the sides apart)")
-}
-
-/// How the export's certificate and the served one differ: the thumbprint when the export has
-/// one, else subject, issuer or end of validity.
-fn certificate_difference(c: &Certificate, served: &CertFields) -> Option<String> {
-    let norm = |t: &str| t.chars().filter(char::is_ascii_hexdigit).collect::<String>().to_ascii_uppercase();
-    // `CN = x, O = y` (OpenSSL's print) and `CN=x, O=y` (Windows') are one name.
-    let dn = |n: &str| {
-        n.split(',')
-            .map(|rdn| rdn.split('=').map(str::trim).collect::<Vec<_>>().join("="))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    if let Some(t) = &c.thumbprint {
-        return (norm(t) != served.sha1)
-            .then(|| format!("the export's thumbprint is {t}, the server's {}", served.sha1));
-    }
-    if let Some(s) = c.subject.as_ref().filter(|s| dn(s) != dn(&served.subject)) {
-        return Some(format!("the export's subject is {s}, the server's {}", served.subject));
-    }
-    if let Some(i) = c.issuer.as_ref().filter(|i| dn(i) != dn(&served.issuer)) {
-        return Some(format!("the export's issuer is {i}, the server's {}", served.issuer));
-    }
-    let ends = c.not_after.as_ref().map(|na| na.value.date());
-    ends.filter(|d| *d != served.not_after.date())
-        .map(|d| format!("the export's certificate ends on {d}, the server's on {}", served.not_after.date()))
 }
 
 /// The certificate rules judged on a served certificate when the export has none.
@@ -470,50 +449,5 @@ impl Verifier<'_> {
         f.setting = Some("productVersion".into());
         f.notes.push(format!("banner: {banner}"));
         Some(f)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn served() -> CertFields {
-        let day = time::macros::datetime!(2027-06-01 0:00 UTC);
-        CertFields {
-            subject: "CN=mail01.test, O=Contoso".into(),
-            issuer: "CN=Contoso CA".into(),
-            not_before: day,
-            not_after: day,
-            eku: None,
-            self_signed: false,
-            sha1: "AB12CD".into(),
-        }
-    }
-
-    #[test]
-    fn certificates_differ_by_thumbprint_first_then_by_name_and_end() {
-        let export = |subject: &str, thumbprint: Option<&str>| Certificate {
-            loc: None,
-            subject: Some(subject.into()),
-            issuer: None,
-            self_signed: None,
-            not_before: None,
-            not_after: None,
-            eku: None,
-            thumbprint: thumbprint.map(Into::into),
-            file: None,
-        };
-        assert_eq!(
-            certificate_difference(&export("CN = mail01.test, O = Contoso", None), &served()),
-            None,
-            "OpenSSL's spacing"
-        );
-        assert!(certificate_difference(&export("CN=mail02.test", None), &served()).is_some());
-        assert_eq!(
-            certificate_difference(&export("CN=other", Some("ab:12:cd")), &served()),
-            None,
-            "the thumbprint decides"
-        );
-        assert!(certificate_difference(&export("CN=mail01.test, O=Contoso", Some("FFFF")), &served()).is_some());
     }
 }

@@ -7,6 +7,7 @@ mod check;
 mod diff;
 mod explain;
 mod init;
+mod listen;
 mod migrate;
 mod probe;
 mod rules;
@@ -77,6 +78,7 @@ pub fn run(command: &Command) -> Outcome {
         Command::Diff(a) => diff::run(a),
         Command::Probe(a) => probe::run(a),
         Command::Verify(a) => verify::run(a),
+        Command::Listen(a) => listen::run(a),
         Command::Init(a) => init::run(a),
         Command::Completions(a) => init::completions(a),
     }

@@ -10,6 +10,7 @@ pub mod github;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod listen;
 pub mod markdown;
 pub mod migration;
 pub mod probe;
@@ -79,6 +80,11 @@ pub enum Document<'a> {
         report: &'a verify::VerifyReport,
         fails: &'a dyn Fn(&Finding) -> bool,
     },
+    /// `listen`: the connections beside the findings, which are written as `check` writes them.
+    Listen {
+        report: &'a listen::ListenReport,
+        fails: &'a dyn Fn(&Finding) -> bool,
+    },
     /// `migrate`: one plan per array; `many` when several arrays were asked for (a JSON array).
     Migration {
         plans: &'a [crate::migrate::Migration],
@@ -108,6 +114,7 @@ impl Document<'_> {
         match self {
             Document::Check { .. } => "check",
             Document::Verify { .. } => "verify",
+            Document::Listen { .. } => "listen",
             Document::Migration { .. } => "migrate",
             Document::Diff { .. } => "diff",
             Document::Explain { .. } => "explain",
@@ -140,6 +147,12 @@ pub fn render(doc: &Document<'_>, format: Format, k: &Knowledge, style: Style) -
         // The CI formats write findings whatever observed them: verify's are check's.
         (Document::Verify { report, fails }, f) => {
             let check = Document::Check { report: &report.check, judged: crate::verify::judges, fails: *fails };
+            return render(&check, f, k, style);
+        }
+        (Document::Listen { report, .. }, Human) => listen::human(report, k, style),
+        (Document::Listen { report, .. }, Json) => listen::json(report, k),
+        (Document::Listen { report, fails }, f) => {
+            let check = Document::Check { report: &report.check, judged: crate::listen::judge::judges, fails: *fails };
             return render(&check, f, k, style);
         }
         (Document::Migration { plans, .. }, Human) => migration::human(plans, style),

@@ -21,8 +21,9 @@ pub fn list(k: &Knowledge, json: bool) -> String {
         return pretty(&serde_json::Value::Array(list));
     }
     let mut out = String::new();
+    let width = Rule::ALL.iter().map(|r| r.name().len()).max().unwrap_or(0);
     for r in docs {
-        let _ = writeln!(out, "{}  {:<32} {:<8} {}", r.code, r.name, r.severity.name(), r.summary);
+        let _ = writeln!(out, "{}  {:<width$} {:<8} {}", r.code, r.name, r.severity.name(), r.summary);
     }
     out
 }

@@ -38,9 +38,13 @@ struct Json<'a> {
 }
 
 #[derive(Serialize)]
-struct Tool {
+pub(super) struct Tool {
     name: &'static str,
     version: &'static str,
+}
+
+impl Tool {
+    pub(super) const SEGLINT: Tool = Tool { name: "seglint", version: env!("CARGO_PKG_VERSION") };
 }
 
 #[derive(Serialize)]
@@ -59,7 +63,7 @@ pub fn json(report: &VerifyReport, k: &Knowledge) -> String {
         .collect();
     let out = Json {
         schema: "seglint/verify/v1",
-        tool: Tool { name: "seglint", version: env!("CARGO_PKG_VERSION") },
+        tool: Tool::SEGLINT,
         arrays: super::json::array_values(&report.check),
         servers: report.servers.iter().map(|(array, check)| ServerEntry { array, check }).collect(),
         findings,
