@@ -118,6 +118,7 @@ fn a_modern_sender_is_recorded_and_held_to_the_outbound_posture() {
     );
     assert_eq!(strings(&c["offered_protocols"]), ["TLSv1.2", "TLSv1.3"]);
     assert_eq!(c["tls"]["protocol"], "TLSv1.3");
+    assert_eq!(c["tls"]["cipher_suite"], "TLS_AES_256_GCM_SHA384", "the IANA name");
     assert_eq!(c["client_hello"]["sslv2_compatible"], false);
     assert!(
         c["client_hello"]["cipher_suites"]

@@ -246,10 +246,9 @@ pub fn server_config(
     Ok(Arc::new(config))
 }
 
-/// A 256-bit suite (`--strong-only`).
+/// A 256-bit suite (`--strong-only`), as OpenSSL rates it.
 fn strong(s: rustls::CipherSuite) -> bool {
-    let name = format!("{s:?}");
-    name.contains("AES_256") || name.contains("CHACHA20")
+    hello::suite(u16::from(s)).bits.is_some_and(|b| b >= 256)
 }
 
 /// Records any client certificate: never trusted or refused for its issuer, but the handshake
@@ -554,7 +553,13 @@ fn handshake(
         Some(rustls::ProtocolVersion::TLSv1_3) => Protocol::Tls13,
         _ => Protocol::Tls12,
     };
-    let cipher_suite = tls.conn.negotiated_cipher_suite().map(|s| format!("{:?}", s.suite())).unwrap_or_default();
+    // The IANA name, as the hello's suites are named.
+    let cipher_suite = tls
+        .conn
+        .negotiated_cipher_suite()
+        .map(|s| hello::suite(u16::from(s.suite())))
+        .map(|s| s.name.map_or(s.id, String::from))
+        .unwrap_or_default();
     c.tls = Some(Negotiated { protocol, cipher_suite });
     Some(tls)
 }
