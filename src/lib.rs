@@ -26,6 +26,7 @@ pub mod registry;
 pub mod remedy;
 pub mod report;
 pub mod source;
+pub mod suites;
 pub mod target;
 pub mod verify;
 pub mod version;

@@ -390,7 +390,7 @@ fn openssl_names_agree_with_openssl() {
         let bytes: Vec<u8> =
             id.split(',').filter_map(|b| u8::from_str_radix(b.trim_start_matches("0x"), 16).ok()).collect();
         let [hi, lo] = bytes[..] else { continue };
-        let ours = seglint::listen::hello::suite(u16::from_be_bytes([hi, lo]));
+        let ours = seglint::suites::suite(u16::from_be_bytes([hi, lo]));
         // PSK, SRP and GOST suites OpenSSL names irregularly: seglint leaves those unnamed.
         if ["PSK", "SRP", "GOST"].iter().any(|f| name.contains(f)) {
             assert!(ours.openssl.is_none() || ours.openssl.as_deref() == Some(name), "{name}");

@@ -248,7 +248,7 @@ pub fn server_config(
 
 /// A 256-bit suite (`--strong-only`), as OpenSSL rates it.
 fn strong(s: rustls::CipherSuite) -> bool {
-    hello::suite(u16::from(s)).bits.is_some_and(|b| b >= 256)
+    crate::suites::suite(u16::from(s)).bits.is_some_and(|b| b >= 256)
 }
 
 /// Records any client certificate: never trusted or refused for its issuer, but the handshake
@@ -557,7 +557,7 @@ fn handshake(
     let cipher_suite = tls
         .conn
         .negotiated_cipher_suite()
-        .map(|s| hello::suite(u16::from(s.suite())))
+        .map(|s| crate::suites::suite(u16::from(s.suite())))
         .map(|s| s.name.map_or(s.id, String::from))
         .unwrap_or_default();
     c.tls = Some(Negotiated { protocol, cipher_suite });

@@ -55,7 +55,7 @@ pub fn json(report: &ListenReport, k: &Knowledge) -> String {
     s
 }
 
-fn suite_name(s: &crate::listen::hello::OfferedSuite) -> String {
+fn suite_name(s: &crate::suites::OfferedSuite) -> String {
     s.openssl.clone().or(s.name.map(String::from)).unwrap_or_else(|| s.id.clone())
 }
 
