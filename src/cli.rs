@@ -41,6 +41,9 @@ pub enum Command {
     /// Receive test mail from the array's servers and show what they really send with: the
     /// ClientHello, the handshake, the client certificate, held to the predicted outbound posture.
     Listen(ListenArgs),
+    /// Read what delivered mail shows of the SEG hops it passed (Received fields: product,
+    /// version, TLS), and hold the array's servers to it.
+    Headers(HeadersArgs),
     /// Compare two versions of one array: posture changes, findings introduced and resolved.
     Diff(DiffArgs),
     /// Write a commented starter seglint.toml in the current directory.
@@ -115,6 +118,11 @@ pub struct Common {
     /// built-in one, which `seglint rules --data NAME` prints).
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
+
+    /// Take the product version from the newest SEG hop of this message (.eml, mbox or header
+    /// block) when an export has no productVersion; --seg-version still wins.
+    #[arg(long, value_name = "FILE")]
+    pub seg_version_from: Option<PathBuf>,
 
     /// Judge certificate dates at this day instead of today (YYYY-MM-DD), for reproducible runs.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_now)]
@@ -564,6 +572,64 @@ pub struct ListenArgs {
     pub common: Common,
 }
 
+#[derive(Args, Debug)]
+#[command(
+    after_help = "Reads .eml files, mbox files and pasted header blocks (`-` for standard input). No network.\n\n\
+Which server wrote a hop: --server NAME=HOST (the hop's by-host), else the by-host's first label equal to a \
+server name.\n\n\
+Exit codes: 0 nothing at or above --fail-on; 1 findings; 3 a file is not a message or mbox, or an SEG field \
+cannot be read (the other files are still reported).\n\n\
+Examples:\n  seglint headers message.eml\n  seglint headers --array exports/contoso/ Inbox.mbox\n  \
+pbpaste | seglint headers - --format json"
+)]
+pub struct HeadersArgs {
+    /// Message files: .eml, mbox, or a header block; `-` reads standard input.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// The array whose servers' inbound posture the hops are held to.
+    #[arg(long, value_name = "ARRAY")]
+    pub array: Option<PathBuf>,
+
+    /// Server NAME is the by-host HOST of a hop (repeatable); wins over the by-host's first label.
+    #[arg(long = "server", value_name = "NAME=HOST", value_parser = parse_server_host)]
+    pub servers: Vec<(String, String)>,
+
+    /// Output format: a table of hops per message and diagnostics, JSON (seglint/headers/v1),
+    /// SARIF 2.1.0, GitHub workflow annotations, JUnit XML, or a Markdown summary.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Write the report to FILE (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit 1 when a finding is at or above this severity; `never` always exits 0 on findings.
+    /// Default: seglint.toml's fail-on, else error.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
+
+    #[command(flatten)]
+    pub levels: RuleLevels,
+
+    /// Only findings not recorded in this baseline fail; fixed ones are listed.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub common: Common,
+}
+
+/// `NAME=HOST` for `headers`: the by-host as the hop names it.
+fn parse_server_host(s: &str) -> Result<(String, String), ValueError> {
+    match s.split_once('=') {
+        Some((name, host)) if !name.trim().is_empty() && !host.trim().is_empty() => {
+            Ok((name.trim().to_string(), host.trim().to_string()))
+        }
+        _ => Err(ValueError::ServerHost(s.to_string())),
+    }
+}
+
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ClientCertArg {
     None,
@@ -642,6 +708,8 @@ pub enum ValueError {
         "`{0}` cannot be served: the listener (rustls) serves TLSv1.2 and TLSv1.3; a sender offering only older protocols gets a protocol_version alert, and its hello is still recorded"
     )]
     ServedProtocol(String),
+    #[error("`{0}` is not NAME=HOST; e.g. SEG01=seg01.contoso.com")]
+    ServerHost(String),
     #[error("`{0}` is not NAME=HOST[:PORT]; e.g. MAIL01=10.0.0.11 or MAIL02=[2001:db8::12]:2525")]
     ServerTarget(String),
 }

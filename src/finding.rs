@@ -48,13 +48,15 @@ pub struct Finding {
 pub enum ObservationKind {
     Verify,
     Listen,
+    Headers,
 }
 
 /// What a live observation showed, beside what the export and the version facts predicted.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Observation {
     pub kind: ObservationKind,
-    /// The address probed (`verify`) or the client address seen (`listen`).
+    /// The address probed (`verify`), the client address seen (`listen`), or `FILE:LINE` of
+    /// the Received field (`headers`).
     pub target: String,
     /// When, RFC 3339.
     pub at: String,

@@ -882,7 +882,7 @@ mod tests {
 
     fn posture_of(xml: &str, check: impl FnOnce(&Posture<'_>)) {
         let k = Knowledge::embedded().unwrap();
-        let opts = LoadOptions { seg_version: None, max_input_size: 1 << 20 };
+        let opts = LoadOptions { seg_version: None, fallback_version: None, max_input_size: 1 << 20 };
         let array = load_text("t.xml", xml, &opts).unwrap();
         check(&resolve(&k, &array, &array.version));
     }

@@ -336,7 +336,7 @@ mod tests {
     #[test]
     fn the_layout_follows_the_arrays_own_hive() {
         let k = Knowledge::embedded().unwrap();
-        let opts = crate::input::LoadOptions { seg_version: None, max_input_size: 1 << 20 };
+        let opts = crate::input::LoadOptions { seg_version: None, fallback_version: None, max_input_size: 1 << 20 };
         let key =
             |path: &str| format!(r#"<Key path="{path}"><Value name="SSLMethodSSLv3" type="REG_DWORD">0</Value></Key>"#);
         let xml = |keys: &str| {

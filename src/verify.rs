@@ -428,14 +428,10 @@ impl Verifier<'_> {
         let banner = r.banner.as_deref()?;
         let seen = crate::version::in_product_text(banner)?;
         let export = &self.array.version;
-        let core = |v: &semver::Version| crate::version::without_build(v);
-        let builds_differ = !seen.build.is_empty() && !export.build.is_empty() && seen.build != export.build;
-        if core(&seen) == core(export) && !builds_differ {
+        if !crate::version::differs(&seen, export) {
             return None;
         }
-        let shown = |v: &semver::Version| {
-            if v.build.is_empty() { v.to_string() } else { format!("{} build {}", core(v), v.build) }
-        };
+        let shown = crate::version::shown;
         let evidence = if self.array.version_loc.is_some() { Evidence::Explicit } else { Evidence::Default };
         let mut f =
             self.finding(Rule::ObservedVersionMismatch, &server.name, target, (shown(&seen), shown(export), evidence));

@@ -68,6 +68,18 @@ pub fn in_product_text(text: &str) -> Option<Version> {
     (dotted.split('.').count() >= 2).then(|| parse(&dotted).ok()).flatten()
 }
 
+/// Whether a version a banner or header shows differs from the export's: major, minor and
+/// patch always, the build only when both have one (SEG608).
+pub fn differs(seen: &Version, export: &Version) -> bool {
+    let builds_differ = !seen.build.is_empty() && !export.build.is_empty() && seen.build != export.build;
+    without_build(seen) != without_build(export) || builds_differ
+}
+
+/// `8.2.6 build 11305`, or `8.2.6`.
+pub fn shown(v: &Version) -> String {
+    if v.build.is_empty() { v.to_string() } else { format!("{} build {}", without_build(v), v.build) }
+}
+
 /// How the vendor names a release line: `10.0` for 10.0.0, `7.3.5` otherwise.
 pub fn release_line(v: &Version) -> String {
     if v.patch == 0 { format!("{}.{}", v.major, v.minor) } else { without_build(v).to_string() }

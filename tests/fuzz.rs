@@ -63,7 +63,7 @@ fn the_whole_pipeline_never_panics_on_mutated_arrays() {
         std::fs::write(dir.path().join("tls.settings"), pick(2, settings, &mut seed)).unwrap();
         let spec =
             seglint::input::ArraySpec { source: "fuzz".into(), path: dir.path().to_path_buf(), recursive: false };
-        let opts = seglint::input::LoadOptions { seg_version: None, max_input_size: 1 << 20 };
+        let opts = seglint::input::LoadOptions { seg_version: None, fallback_version: None, max_input_size: 1 << 20 };
         let report = seglint::report::CheckReport {
             arrays: vec![seglint::commands::check_array(&k, &spec, &opts, now)],
             baseline: None,

@@ -6,6 +6,7 @@
 mod check;
 mod diff;
 mod explain;
+mod headers;
 mod init;
 mod listen;
 mod migrate;
@@ -79,6 +80,7 @@ pub fn run(command: &Command) -> Outcome {
         Command::Probe(a) => probe::run(a),
         Command::Verify(a) => verify::run(a),
         Command::Listen(a) => listen::run(a),
+        Command::Headers(a) => headers::run(a),
         Command::Init(a) => init::run(a),
         Command::Completions(a) => init::completions(a),
     }
@@ -140,8 +142,13 @@ impl Setup {
             None => Config::default(),
         };
         let k = Knowledge::load(c.rules.as_deref()).map_err(|e| Outcome::usage(render(&e, color)))?;
+        let fallback_version = match &c.seg_version_from {
+            Some(path) => Some(version_from_message(path, c.max_input_size, color)?),
+            None => None,
+        };
         let load = input::LoadOptions {
             seg_version: c.seg_version.clone().or(config.seg_version.clone()),
+            fallback_version,
             max_input_size: c.max_input_size,
         };
         Ok(Setup { config, k, color, now: c.now.unwrap_or_else(time::OffsetDateTime::now_utc), load })
@@ -176,6 +183,30 @@ impl Setup {
             Outcome::usage(format!("error: {e}{hint}\n  help: `seglint rules` lists every code and name\n"))
         })
     }
+}
+
+/// Reads a message file (or `-`, standard input) within the size bound.
+fn read_message(path: &Path, max: u64) -> Result<(String, Vec<u8>), InputError> {
+    if path == Path::new("-") {
+        return input::read_bounded(std::io::stdin().lock(), "standard input", max).map(|b| ("-".to_string(), b));
+    }
+    let display = path.display().to_string();
+    input::read_file_bounded(path, &display, max).map(|b| (display, b))
+}
+
+/// `--seg-version-from FILE`: the version of the newest SEG hop of the message.
+fn version_from_message(path: &Path, max: u64, color: bool) -> Result<semver::Version, Outcome> {
+    let failed = |e: InputError| Outcome {
+        stderr: render_input_error(&e, color),
+        exit: ExitStatus::Input,
+        ..Outcome::default()
+    };
+    let (display, bytes) = read_message(path, max).map_err(failed)?;
+    let messages = crate::headers::read(&display, &bytes).map_err(failed)?;
+    crate::headers::newest_version(&messages).ok_or_else(|| {
+        failed(InputError::new(format!("{display}: no SEG hop in it names a product version"))
+            .help("give a message that passed the array (its Received fields show `with Trustwave SEG (v8,2,6,11305)`), or the version with --seg-version"))
+    })
 }
 
 /// Writes `text` to `path` atomically: a temporary file beside it, then a rename.

@@ -10,7 +10,10 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone)]
 pub struct LoadOptions {
+    /// `--seg-version`: wins over the export's productVersion.
     pub seg_version: Option<Version>,
+    /// `--seg-version-from`: the version when the export has none.
+    pub fallback_version: Option<Version>,
     pub max_input_size: u64,
 }
 
@@ -66,6 +69,34 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 
 fn has_ext(p: &Path, ext: &str) -> bool {
     p.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext))
+}
+
+/// Reads at most `max` bytes from `r`; more is an error, not a truncation.
+pub fn read_bounded(r: impl std::io::Read, display: &str, max: u64) -> Result<Vec<u8>, InputError> {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    r.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| InputError::new(format!("{display}: cannot read it: {e}")))?;
+    if bytes.len() as u64 > max {
+        return Err(InputError::new(format!("{display}: more than the limit of {max} bytes"))
+            .help("raise the limit with --max-input-size BYTES"));
+    }
+    Ok(bytes)
+}
+
+/// Reads a regular file within the size bound: a device or FIFO is refused, never read from.
+pub fn read_file_bounded(path: &Path, display: &str, max: u64) -> Result<Vec<u8>, InputError> {
+    let meta = std::fs::metadata(path).map_err(|e| {
+        InputError::new(format!("{display}: cannot read it: {e}")).help("check the path and that you may read it")
+    })?;
+    if !meta.is_file() {
+        return Err(
+            InputError::new(format!("{display}: not a regular file")).help("name a file, or `-` for standard input")
+        );
+    }
+    let file = std::fs::File::open(path).map_err(|e| InputError::new(format!("{display}: cannot read it: {e}")))?;
+    read_bounded(file, display, max)
 }
 
 /// Reads and decodes one file within the size bound.
@@ -132,20 +163,21 @@ fn files_of(spec: &ArraySpec) -> Result<(PathBuf, Vec<PathBuf>), InputError> {
     Ok((xml, extra))
 }
 
-/// The product version: `--seg-version`, else the export's, which must be there and parse.
+/// The product version: `--seg-version`, else the export's, which must parse, else
+/// `--seg-version-from`'s.
 fn version_of(
     opts: &LoadOptions,
     file: &SourceFile,
     stated: Option<&crate::model::At<String>>,
 ) -> Result<Version, InputError> {
-    match (&opts.seg_version, stated) {
-        (Some(v), _) => Ok(v.clone()),
-        (None, Some(at)) => crate::version::parse(&at.value).map_err(|e| {
+    match (&opts.seg_version, stated, &opts.fallback_version) {
+        (Some(v), _, _) | (None, None, Some(v)) => Ok(v.clone()),
+        (None, Some(at), _) => crate::version::parse(&at.value).map_err(|e| {
             let message = format!("`{}` is not a product version: {e}", at.value);
             InputError::in_file(&file.display, &file.text, Some(at.loc.span), message)
                 .help(crate::version::ACCEPTED_FORMS)
         }),
-        (None, None) => {
+        (None, None, None) => {
             let root = file.text.find("<SegConfiguration").map_or(Span::new(0, 0), |i| Span::new(i + 1, 16));
             Err(InputError::in_file(&file.display, &file.text, Some(root), "the export has no productVersion")
                 .help("add productVersion=\"8.2.1\" to <SegConfiguration>, or give the version with --seg-version"))

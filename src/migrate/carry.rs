@@ -140,7 +140,7 @@ mod tests {
         let xml = format!(
             r#"<SegConfiguration productVersion="{version}"><SenderProperties><OutboundSecurity minimumCipherStrength="Low"/></SenderProperties><Servers><Server name="MAIL01"/></Servers><Registry>{registry}</Registry></SegConfiguration>"#
         );
-        let opts = crate::input::LoadOptions { seg_version: None, max_input_size: 1 << 20 };
+        let opts = crate::input::LoadOptions { seg_version: None, fallback_version: None, max_input_size: 1 << 20 };
         crate::input::load_text("t.xml", &xml, &opts).unwrap()
     }
 

@@ -7,6 +7,7 @@
 pub mod diff;
 pub mod explain;
 pub mod github;
+pub mod headers;
 pub mod human;
 pub mod json;
 pub mod junit;
@@ -85,6 +86,11 @@ pub enum Document<'a> {
         report: &'a listen::ListenReport,
         fails: &'a dyn Fn(&Finding) -> bool,
     },
+    /// `headers`: the SEG hops of each message beside the findings, written as `check` writes them.
+    Headers {
+        report: &'a headers::HeadersReport,
+        fails: &'a dyn Fn(&Finding) -> bool,
+    },
     /// `migrate`: one plan per array; `many` when several arrays were asked for (a JSON array).
     Migration {
         plans: &'a [crate::migrate::Migration],
@@ -115,6 +121,7 @@ impl Document<'_> {
             Document::Check { .. } => "check",
             Document::Verify { .. } => "verify",
             Document::Listen { .. } => "listen",
+            Document::Headers { .. } => "headers",
             Document::Migration { .. } => "migrate",
             Document::Diff { .. } => "diff",
             Document::Explain { .. } => "explain",
@@ -153,6 +160,12 @@ pub fn render(doc: &Document<'_>, format: Format, k: &Knowledge, style: Style) -
         (Document::Listen { report, .. }, Json) => listen::json(report, k),
         (Document::Listen { report, fails }, f) => {
             let check = Document::Check { report: &report.check, judged: crate::listen::judge::judges, fails: *fails };
+            return render(&check, f, k, style);
+        }
+        (Document::Headers { report, .. }, Human) => headers::human(report, k, style),
+        (Document::Headers { report, .. }, Json) => headers::json(report, k),
+        (Document::Headers { report, fails }, f) => {
+            let check = Document::Check { report: &report.check, judged: crate::headers::judge::judges, fails: *fails };
             return render(&check, f, k, style);
         }
         (Document::Migration { plans, .. }, Human) => migration::human(plans, style),
