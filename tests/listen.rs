@@ -277,6 +277,52 @@ fn plaintext_mail_while_outbound_tls_is_on() {
 }
 
 #[test]
+fn plaintext_after_helo_was_never_offered_starttls() {
+    let dir = array();
+    let l = listen(&["--array", dir.path().to_str().unwrap()]);
+    assert_eq!(send(l.port, &["--ehlo", "seg01", "--plaintext", "--helo"]), "OK");
+    let (_, report, _) = l.finish();
+    assert_eq!(connection(&report)["starttls_offered"], false);
+    assert!(finding(&report, "SEG604").is_none(), "HELO gets no extensions: {report}");
+}
+
+#[test]
+fn protocols_below_the_highest_offered_are_not_compared() {
+    // Without the settings, 10.1.0 sends with TLSv1.0 - TLSv1.3; the sender offers 1.2 and 1.3.
+    let dir = array();
+    std::fs::remove_file(dir.path().join("tls.settings")).unwrap();
+    let l = listen(&["--array", dir.path().to_str().unwrap(), "--client-cert", "none"]);
+    assert_eq!(send(l.port, &["--ehlo", "seg01"]), "OK");
+    let (_, report, _) = l.finish();
+    assert!(finding(&report, "SEG602").is_none(), "TLSv1.0 and TLSv1.1 lie below TLSv1.3: {report}");
+}
+
+#[test]
+fn the_generated_certificates_serve_rsa_and_ecdsa_senders() {
+    let l = listen(&["--count", "2"]);
+    assert_eq!(send(l.port, &["--max", "TLSv1.2", "--ciphers", "ECDHE-RSA-AES256-GCM-SHA384"]), "OK");
+    assert_eq!(send(l.port, &["--max", "TLSv1.2", "--ciphers", "ECDHE-ECDSA-AES128-GCM-SHA256"]), "OK");
+    let (_, report, _) = l.finish();
+    let suites: Vec<&str> =
+        report["connections"].as_array().unwrap().iter().filter_map(|c| c["tls"]["cipher_suite"].as_str()).collect();
+    assert_eq!(suites, ["TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"]);
+}
+
+#[test]
+fn a_certificate_presented_although_offering_is_off_points_at_the_attribute() {
+    let dir = array();
+    let export = EXPORT.replace("offerClientCertificate=\"true\"", "offerClientCertificate=\"false\"");
+    std::fs::write(dir.path().join("export.xml"), &export).unwrap();
+    let (cert, key) = client_certificate(dir.path(), "seg01.contoso.com");
+    let l = listen(&["--array", dir.path().to_str().unwrap()]);
+    assert_eq!(send(l.port, &["--ehlo", "seg01", "--cert", &cert, "--key", &key]), "OK");
+    let (_, report, _) = l.finish();
+    let f = finding(&report, "SEG607").expect("SEG607");
+    assert_eq!(f["location"]["line"], 4, "the OutboundSecurity line: {f}");
+    assert_eq!(f["observation"]["predicted_evidence"], "explicit");
+}
+
+#[test]
 fn the_strong_only_profile_refuses_a_128_bit_sender() {
     let l = listen(&["--strong-only", "--tls-versions", "TLSv1.2"]);
     let said = send(l.port, &["--max", "TLSv1.2", "--ciphers", "ECDHE-RSA-AES128-GCM-SHA256"]);
@@ -368,7 +414,8 @@ fn nothing_before_the_duration_is_exit_3_and_a_taken_port_is_usage() {
     let port = l.port;
     let taken = seglint().args(["listen", "--bind", &format!("127.0.0.1:{port}")]).output().unwrap();
     assert_eq!(taken.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&taken.stderr).contains("cannot listen on"));
+    let said = String::from_utf8_lossy(&taken.stderr);
+    assert!(said.contains("cannot listen on") && said.contains("another program listens"), "{said}");
     let (code, report, stderr) = l.finish();
     assert_eq!(code, 3);
     assert!(stderr.contains("no connection came"), "{stderr}");

@@ -62,10 +62,12 @@ fn profile(args: &ListenArgs) -> Profile {
 }
 
 /// The listener's certificate: `--cert/--key`, or one made for the host name.
-fn identity(args: &ListenArgs, hostname: &str) -> Result<Arc<rustls::sign::CertifiedKey>, String> {
+fn identities(args: &ListenArgs, hostname: &str) -> Result<Vec<Arc<rustls::sign::CertifiedKey>>, String> {
     match (&args.cert, &args.key) {
-        (Some(c), Some(k)) => crate::probe::tls::load_identity(c, k).map(|i| i.certified).map_err(|e| e.to_string()),
-        _ => listen::generated_identity(hostname).map_err(|e| e.to_string()),
+        (Some(c), Some(k)) => {
+            crate::probe::tls::load_identity(c, k).map(|i| vec![i.certified]).map_err(|e| e.to_string())
+        }
+        _ => listen::generated_identities(hostname).map_err(|e| e.to_string()),
     }
 }
 
@@ -107,16 +109,22 @@ fn judged(
 /// The bound listener and its options; a usage error if the certificate or address is bad.
 fn prepare(args: &ListenArgs) -> Result<(std::net::TcpListener, Options), Outcome> {
     let profile = profile(args);
-    let identity = identity(args, &profile.hostname).map_err(|e| Outcome::usage(format!("error: {e}\n")))?;
+    let identities = identities(args, &profile.hostname).map_err(|e| Outcome::usage(format!("error: {e}\n")))?;
     let listener = std::net::TcpListener::bind(args.bind).map_err(|e| {
-        Outcome::usage(format!(
-            "error: cannot listen on {}: {e}\n  help: a port below 1024 needs root (or CAP_NET_BIND_SERVICE); choose another with --bind, e.g. 0.0.0.0:2525\n",
-            args.bind
-        ))
+        let help = match e.kind() {
+            std::io::ErrorKind::PermissionDenied => {
+                "a port below 1024 needs root (or CAP_NET_BIND_SERVICE); choose another with --bind, e.g. 0.0.0.0:2525"
+            }
+            std::io::ErrorKind::AddrInUse => {
+                "another program listens on that port (an MTA?); stop it or choose another port with --bind"
+            }
+            _ => "give an address of this machine, e.g. 0.0.0.0:2525 or [::]:2525",
+        };
+        Outcome::usage(format!("error: cannot listen on {}: {e}\n  help: {help}\n", args.bind))
     })?;
     let options = Options {
         profile,
-        identity,
+        identities,
         count: args.count as usize,
         duration: args.duration,
         timeout: args.timeout,

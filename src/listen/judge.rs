@@ -111,7 +111,10 @@ impl Judge<'_> {
     /// used although it is off.
     fn tls_state(&self, server: &Server, c: &Connection, d: &DirectionPosture) -> Option<Finding> {
         let on_ = d.tls_enabled.value;
-        let plaintext = c.mail.is_some() && !c.starttls && self.profile.starttls;
+        // Plaintext counts only where the listener offered STARTTLS to this sender (EHLO, not
+        // HELO) and took the message (not refused with 552).
+        let delivered = c.mail.is_some() && c.error.as_ref().is_none_or(|e| e.stage != super::Stage::Data);
+        let plaintext = delivered && !c.starttls && c.starttls_offered;
         let (seen, message, help) = if on_ && plaintext {
             (
                 "mail sent in plaintext, STARTTLS offered",
@@ -137,8 +140,8 @@ impl Judge<'_> {
     }
 
     /// SEG601 for each protocol the hello proves and the posture has off; SEG602 for each one
-    /// allowed that the hello proves is not offered (above the highest it offers, or any
-    /// missing from `supported_versions`).
+    /// allowed above the highest one the hello proves (spec 8.3: lower ones are not compared,
+    /// and SSLv2, never above, never takes part in SEG602).
     fn protocols(
         &self,
         server: &Server,
@@ -152,11 +155,7 @@ impl Judge<'_> {
         for state in &d.protocols {
             let (p, allowed, a) = (state.protocol, state.effective, &state.allowed);
             let is_offered = offered.contains(&p);
-            let proven_absent = match p {
-                Protocol::Ssl2 => !h.sslv2_compatible,
-                _ if h.supported_versions.is_some() => !is_offered,
-                _ => highest.is_some_and(|top| p > top),
-            };
+            let proven_absent = highest.is_some_and(|top| p > top);
             let (rule, seen, message) = if is_offered && !allowed {
                 let m =
                     format!("{} offers {} when sending, but it is predicted off ({})", server.name, p.name(), a.via);
@@ -241,11 +240,21 @@ impl Judge<'_> {
             .as_ref()
             .map(|l| format!("cipher list {}", l.value))
             .unwrap_or_else(|| "no weak suite".into());
-        let mut f = self.finding(Rule::ObservedWeakSuites, server, c, weak.join("; "), &d.tls_enabled, predicted);
-        if let Some(list) = &d.cipher_list {
-            f.location = list.loc;
-            f.setting = Some("TLSCipherList".into());
-        }
+        // What predicted "no weak suite": the cipher list when there is one, else the floor.
+        let seen = weak.join("; ");
+        let mut f = match (&d.cipher_list, &d.cipher_floor) {
+            (Some(list), _) => {
+                let mut f = self.finding(Rule::ObservedWeakSuites, server, c, seen, list, predicted);
+                f.setting = Some("TLSCipherList".into());
+                f
+            }
+            (None, Some(floor)) => {
+                let mut f = self.finding(Rule::ObservedWeakSuites, server, c, seen, floor, predicted);
+                f.setting = Some("minimumCipherStrength".into());
+                f
+            }
+            (None, None) => self.finding(Rule::ObservedWeakSuites, server, c, seen, &d.tls_enabled, predicted),
+        };
         f.message = format!(
             "{} offers {} weak suite{} when sending: {}",
             server.name,
@@ -288,7 +297,11 @@ impl Judge<'_> {
                 )
             };
             f.help = "re-export if the certificate or offerClientCertificate changed since; else check the server's certificate in the Array Manager (Mail Servers → server → TLS certificate)".into();
-            f.location = exported.and_then(|e| e.loc).or(decided.loc);
+            // The attribute that decided "cannot" when it is offerClientCertificate, else the certificate.
+            f.location = match offer {
+                Some(o) if !o.value => o.loc,
+                _ => exported.and_then(|e| e.loc).or(decided.loc),
+            };
             f.setting = Some("offerClientCertificate".into());
             f.sources = self.k.fact("client-certificate").sources.clone();
             out.push(f);

@@ -56,8 +56,9 @@ pub struct Profile {
 
 pub struct Options {
     pub profile: Profile,
-    /// The listener's certificate and key (`--cert/--key`, or made at start).
-    pub identity: Arc<rustls::sign::CertifiedKey>,
+    /// The listener's certificates and keys (`--cert/--key`, or an RSA and an ECDSA one made
+    /// at start); each handshake gets the one its suites can use.
+    pub identities: Vec<Arc<rustls::sign::CertifiedKey>>,
     pub count: usize,
     pub duration: Option<Duration>,
     pub timeout: Duration,
@@ -132,6 +133,8 @@ pub struct Connection {
     pub server: Option<String>,
     /// Whether the session switched to TLS with STARTTLS.
     pub starttls: bool,
+    /// Whether the listener offered STARTTLS to this sender (an EHLO reply listed it).
+    pub starttls_offered: bool,
     pub client_hello: Option<ClientHello>,
     pub offered_protocols: Vec<Protocol>,
     pub offered_floor: Option<Strength>,
@@ -151,6 +154,7 @@ impl Connection {
             ehlo: None,
             server: None,
             starttls: false,
+            starttls_offered: false,
             client_hello: None,
             offered_protocols: vec![],
             offered_floor: None,
@@ -167,6 +171,10 @@ impl Connection {
     }
 }
 
+fn rfc3339(t: time::OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+}
+
 fn now_rfc3339() -> String {
     let now = time::OffsetDateTime::now_utc();
     now.replace_nanosecond(0).unwrap_or(now).format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
@@ -179,7 +187,7 @@ pub fn serve(
     opts: &Options,
     seen: &(dyn Fn(&Connection) + Sync),
 ) -> io::Result<Vec<Connection>> {
-    let config = server_config(&opts.profile, opts.identity.clone()).map_err(io::Error::other)?;
+    let config = server_config(&opts.profile, opts.identities.clone()).map_err(io::Error::other)?;
     listener.set_nonblocking(true)?;
     let deadline = opts.duration.map(|d| Instant::now() + d);
     let active = AtomicUsize::new(0);
@@ -221,7 +229,7 @@ pub fn serve(
 /// The TLS server the profile describes: its versions, suites and client-certificate request.
 pub fn server_config(
     profile: &Profile,
-    identity: Arc<rustls::sign::CertifiedKey>,
+    identities: Vec<Arc<rustls::sign::CertifiedKey>>,
 ) -> Result<Arc<rustls::ServerConfig>, rustls::Error> {
     let mut provider = rustls::crypto::ring::default_provider();
     if profile.strong_only {
@@ -241,9 +249,30 @@ pub fn server_config(
     let mut config = rustls::ServerConfig::builder_with_provider(provider)
         .with_protocol_versions(&versions)?
         .with_client_cert_verifier(verifier)
-        .with_cert_resolver(Arc::new(rustls::sign::SingleCertAndKey::from(identity)));
+        .with_cert_resolver(Arc::new(ByKeyType(identities)));
     config.ignore_client_order = false;
     Ok(Arc::new(config))
+}
+
+/// Picks the certificate a sender's suites can use: RSA for TLSv1.3 and ECDHE-RSA suites, ECDSA
+/// for ECDHE-ECDSA ones, so a sender is not refused for the listener's key type.
+#[derive(Debug)]
+struct ByKeyType(Vec<Arc<rustls::sign::CertifiedKey>>);
+
+impl rustls::server::ResolvesServerCert for ByKeyType {
+    fn resolve(&self, hello: rustls::server::ClientHello<'_>) -> Option<Arc<rustls::sign::CertifiedKey>> {
+        use rustls::SignatureAlgorithm::{ECDSA, RSA};
+        let suites = hello.cipher_suites().iter().map(|s| crate::suites::suite(u16::from(*s)));
+        let names: Vec<&str> = suites.filter(|s| !s.signalling).filter_map(|s| s.name).collect();
+        let of = |alg| self.0.iter().find(|k| k.key.algorithm() == alg).cloned();
+        let tls13 = names.iter().any(|n| n.starts_with("TLS_") && !n.contains("_WITH_"));
+        let rsa = tls13 || names.iter().any(|n| n.contains("ECDHE_RSA"));
+        let ecdsa = names.iter().any(|n| n.contains("ECDHE_ECDSA"));
+        rsa.then(|| of(RSA))
+            .flatten()
+            .or_else(|| ecdsa.then(|| of(ECDSA)).flatten())
+            .or_else(|| self.0.first().cloned())
+    }
 }
 
 /// A 256-bit suite (`--strong-only`), as OpenSSL rates it.
@@ -323,12 +352,22 @@ impl Read for Socket {
             self.at += n;
             return Ok(n);
         }
-        let left = self.deadline.min(self.end).saturating_duration_since(Instant::now());
+        let limit = || {
+            io::Error::new(io::ErrorKind::TimedOut, "the connection reached its limit of ten times --timeout in all")
+        };
+        let now = Instant::now();
+        if now >= self.end {
+            return Err(limit());
+        }
+        let left = self.deadline.min(self.end).saturating_duration_since(now);
         if left.is_zero() {
-            return Err(io::Error::new(io::ErrorKind::TimedOut, "the sender sent nothing in time"));
+            return Err(io::Error::new(io::ErrorKind::TimedOut, "nothing complete came within --timeout"));
         }
         self.sock.set_read_timeout(Some(left))?;
-        self.sock.read(buf)
+        match self.sock.read(buf) {
+            Err(e) if timed_out(&e) && Instant::now() >= self.end => Err(limit()),
+            other => other,
+        }
     }
 }
 
@@ -368,6 +407,12 @@ struct Lines<S> {
 
 fn timed_out(e: &io::Error) -> bool {
     matches!(e.kind(), io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock)
+}
+
+/// What a failed read means: `silent` for the socket's own timeout, else the error's words
+/// (the connection's overall limit, a drip that missed its deadline, a reset).
+fn failed_read(e: &io::Error, silent: &str) -> String {
+    if timed_out(e) && e.get_ref().is_none() { silent.to_string() } else { e.to_string() }
 }
 
 impl<S: Io> Lines<S> {
@@ -487,7 +532,7 @@ fn read_hello(socket: &mut Socket, c: &mut Connection, timeout: Duration) -> Opt
             Ok(n) => bytes.extend_from_slice(&chunk[..n]),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => {
-                let what = if timed_out(&e) { "no complete ClientHello in time".to_string() } else { e.to_string() };
+                let what = failed_read(&e, "no complete ClientHello within --timeout");
                 c.fail(Stage::ClientHello, what);
                 return None;
             }
@@ -569,8 +614,9 @@ fn chain_entry(der: &rustls::pki_types::CertificateDer<'_>) -> Option<ChainCerti
     Some(ChainCertificate {
         subject: f.subject,
         issuer: f.issuer,
-        not_before: f.not_before.date().to_string(),
-        not_after: f.not_after.date().to_string(),
+        // RFC 3339, as `probe` writes a peer's chain.
+        not_before: rfc3339(f.not_before),
+        not_after: rfc3339(f.not_after),
         sha1: f.sha1,
         eku: f.eku,
         self_signed: f.self_signed,
@@ -582,6 +628,7 @@ fn why_no_handshake(e: &io::Error, hello: Option<&ClientHello>, profile: &Profil
     use rustls::{Error, PeerIncompatible};
     let inner = e.get_ref().and_then(|i| i.downcast_ref::<Error>());
     let offered = hello.map(|h| h.offered_protocols().iter().map(|p| p.name()).collect::<Vec<_>>().join(", "));
+    let offers_256 = hello.is_some_and(|h| h.cipher_suites.iter().any(|s| !s.signalling && s.bits >= Some(256)));
     match inner {
         Some(Error::NoCertificatesPresented) => "the sender presented no client certificate, which this profile (--client-cert require) demands: this is the failure of the seed article, reproduced: a peer that requires a client certificate refuses this server's mail".into(),
         Some(Error::PeerIncompatible(
@@ -591,13 +638,13 @@ fn why_no_handshake(e: &io::Error, hello: Option<&ClientHello>, profile: &Profil
             offered.unwrap_or_default(),
             profile.tls_versions.iter().map(|p| p.name()).collect::<Vec<_>>().join(" and ")
         ),
-        Some(Error::PeerIncompatible(PeerIncompatible::NoCipherSuitesInCommon)) if profile.strong_only => {
+        Some(Error::PeerIncompatible(PeerIncompatible::NoCipherSuitesInCommon)) if profile.strong_only && !offers_256 => {
             "the sender offers no 256-bit suite, which this profile (--strong-only) demands: a peer that requires them refuses this server's mail".into()
         }
         Some(Error::PeerIncompatible(PeerIncompatible::NoCipherSuitesInCommon | PeerIncompatible::NoKxGroupsInCommon)) => {
             "the sender offers only suites or key exchanges the listener cannot serve (rustls has ECDHE with AES-GCM or ChaCha20, and TLSv1.3): a real peer may accept them, so this is not a delivery failure".into()
         }
-        _ if timed_out(e) => "the sender stopped in the handshake: nothing came within --timeout".into(),
+        _ if timed_out(e) => failed_read(e, "the sender stopped in the handshake: nothing came within --timeout"),
         _ => e.to_string(),
     }
 }
@@ -611,8 +658,7 @@ fn dialogue<S: Io>(l: &mut Lines<S>, c: &mut Connection, opts: &Options, tls: bo
             Ok(Some(line)) => line,
             Ok(None) => return Next::Done,
             Err(e) => {
-                let what =
-                    if timed_out(&e) { "the sender sent no command within --timeout".into() } else { e.to_string() };
+                let what = failed_read(&e, "the sender sent no command within --timeout");
                 if e.kind() == io::ErrorKind::InvalidData {
                     let _ = l.send("500 5.5.2 line too long\r\n");
                 }
@@ -629,7 +675,9 @@ fn dialogue<S: Io>(l: &mut Lines<S>, c: &mut Connection, opts: &Options, tls: bo
                 if verb.eq_ignore_ascii_case("HELO") {
                     format!("250 {host}\r\n")
                 } else {
-                    let starttls = if opts.profile.starttls && !tls { "250-STARTTLS\r\n" } else { "" };
+                    let offer = opts.profile.starttls && !tls;
+                    c.starttls_offered |= offer;
+                    let starttls = if offer { "250-STARTTLS\r\n" } else { "" };
                     format!("250-{host}\r\n250-SIZE {MAX_MESSAGE}\r\n250-8BITMIME\r\n{starttls}250 HELP\r\n")
                 }
             }
@@ -710,11 +758,7 @@ fn data<S: Io>(l: &mut Lines<S>, c: &mut Connection, mut m: Mail) -> Option<Stri
                 return None;
             }
             Err(e) => {
-                let what = if timed_out(&e) {
-                    "the message stopped: nothing came within --timeout".into()
-                } else {
-                    e.to_string()
-                };
+                let what = failed_read(&e, "the message stopped: nothing came within --timeout");
                 c.fail(Stage::Data, what);
                 return None;
             }
@@ -724,11 +768,24 @@ fn data<S: Io>(l: &mut Lines<S>, c: &mut Connection, mut m: Mail) -> Option<Stri
     Some("250 2.0.0 OK: discarded by seglint listen\r\n".into())
 }
 
-/// A certificate for `hostname`, made at start when no `--cert/--key` is given.
-pub fn generated_identity(hostname: &str) -> Result<Arc<rustls::sign::CertifiedKey>, rustls::Error> {
-    let made = rcgen::generate_simple_self_signed(vec![hostname.to_string()])
-        .map_err(|e| rustls::Error::General(format!("cannot make a certificate for {hostname}: {e}")))?;
-    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(made.signing_key.serialize_der().into());
-    let signing = rustls::crypto::ring::sign::any_supported_type(&key)?;
-    Ok(Arc::new(rustls::sign::CertifiedKey::new(vec![made.cert.der().clone()], signing)))
+/// The certificates for `hostname`, made at start when no `--cert/--key` is given: an RSA one
+/// (what most senders' ECDHE-RSA suites need) and an ECDSA one, both self-signed.
+pub fn generated_identities(hostname: &str) -> Result<Vec<Arc<rustls::sign::CertifiedKey>>, rustls::Error> {
+    use rsa::pkcs8::EncodePrivateKey;
+    let made =
+        |e: &dyn std::fmt::Display| rustls::Error::General(format!("cannot make a certificate for {hostname}: {e}"));
+    let rsa = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).map_err(|e| made(&e))?;
+    let rsa_der = rsa.to_pkcs8_der().map_err(|e| made(&e))?;
+    let rsa_pair = rcgen::KeyPair::try_from(rsa_der.as_bytes()).map_err(|e| made(&e))?;
+    let ecdsa_pair = rcgen::KeyPair::generate().map_err(|e| made(&e))?;
+    [rsa_pair, ecdsa_pair]
+        .into_iter()
+        .map(|pair| {
+            let params = rcgen::CertificateParams::new(vec![hostname.to_string()]).map_err(|e| made(&e))?;
+            let cert = params.self_signed(&pair).map_err(|e| made(&e))?;
+            let key = rustls::pki_types::PrivateKeyDer::Pkcs8(pair.serialize_der().into());
+            let signing = rustls::crypto::ring::sign::any_supported_type(&key)?;
+            Ok(Arc::new(rustls::sign::CertifiedKey::new(vec![cert.der().clone()], signing)))
+        })
+        .collect()
 }

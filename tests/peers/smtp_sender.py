@@ -41,7 +41,10 @@ def context(args):
 
 def send(args):
     with smtplib.SMTP(args.host, args.port, local_hostname=args.ehlo, timeout=20) as s:
-        s.ehlo()
+        if args.helo:
+            s.helo()
+        else:
+            s.ehlo()
         if not args.plaintext:
             s.starttls(context=context(args))
             s.ehlo()
@@ -120,6 +123,7 @@ def main():
     p.add_argument("--cert")
     p.add_argument("--key")
     p.add_argument("--plaintext", action="store_true")
+    p.add_argument("--helo", action="store_true", help="greet with HELO (no extensions, so no STARTTLS)")
     p.add_argument("--behaviour")
     p.add_argument("--stall", type=float, default=5)
     args = p.parse_args()
