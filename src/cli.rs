@@ -124,6 +124,10 @@ pub struct Common {
     #[arg(long, value_name = "FILE")]
     pub seg_version_from: Option<PathBuf>,
 
+    /// SARIF artifact URIs are relative to DIR (`%SRCROOT%`); default: the current directory.
+    #[arg(long, value_name = "DIR")]
+    pub sarif_root: Option<PathBuf>,
+
     /// Judge certificate dates at this day instead of today (YYYY-MM-DD), for reproducible runs.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_now)]
     pub now: Option<time::OffsetDateTime>,

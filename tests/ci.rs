@@ -34,10 +34,24 @@ fn sarif_is_valid_against_the_official_schema() {
         assert_eq!(run0["invocations"][0]["executionSuccessful"], !failed, "{target}");
         assert_eq!(run0["invocations"][0]["toolExecutionNotifications"].as_array().unwrap().is_empty(), !failed);
         assert_eq!(run0["tool"]["driver"]["rules"].as_array().unwrap().len(), seglint::registry::Rule::ALL.len());
+        for rule in run0["tool"]["driver"]["rules"].as_array().unwrap() {
+            let s: f64 = rule["properties"]["security-severity"].as_str().unwrap().parse().unwrap();
+            let expected = match rule["defaultConfiguration"]["level"].as_str().unwrap() {
+                "error" => 8.0,
+                "warning" => 5.0,
+                _ => 2.0,
+            };
+            assert_eq!(s, expected, "{}", rule["id"]);
+        }
+        assert!(run0["originalUriBaseIds"]["%SRCROOT%"]["uri"].as_str().unwrap().starts_with("file:///"));
+        assert!(run0["tool"]["driver"]["informationUri"].is_null(), "no address that does not exist");
         for r in run0["results"].as_array().unwrap() {
             let region = &r["locations"][0]["physicalLocation"]["region"];
             assert!(region["startLine"].as_u64().unwrap() >= 1, "every result has a line: {r}");
-            assert!(r["partialFingerprints"]["seglintFindingHash/v1"].as_str().unwrap().len() == 16);
+            assert!(r["partialFingerprints"]["seglintFindingHash/v2"].as_str().unwrap().len() == 16);
+            let artifact = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+            assert_eq!(artifact["uriBaseId"], "%SRCROOT%");
+            assert!(!artifact["uri"].as_str().unwrap().starts_with('/'), "never absolute: {artifact}");
         }
     }
 }
@@ -372,4 +386,73 @@ fn check_recursive_on_a_tree_without_an_array_says_so() {
     // Without -r the hint to use it stays.
     let (_, out, _) = run(&["check", "--format", "json", dir.path().to_str().unwrap()]);
     assert!(out.contains("use --recursive"), "{out}");
+}
+
+#[test]
+fn sarif_uris_with_a_space_a_percent_and_a_non_ascii_letter_are_valid_uri_references() {
+    let dir = tempfile::tempdir().unwrap();
+    let array = dir.path().join("exports/Zürich 100%");
+    std::fs::create_dir_all(&array).unwrap();
+    std::fs::copy(root().join("testdata/versions/8.2.1/export.xml"), array.join("export.xml")).unwrap();
+    let out = seglint()
+        .current_dir(dir.path())
+        .args(["check", "--format", "sarif", "--now", NOW, "exports/Zürich 100%"])
+        .output()
+        .unwrap();
+    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let uris: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap())
+        .collect();
+    assert!(!uris.is_empty());
+    for uri in uris {
+        assert_eq!(uri, "exports/Z%C3%BCrich%20100%25/export.xml");
+    }
+    // With --sarif-root, relative to that directory.
+    let out = seglint()
+        .current_dir(dir.path())
+        .args(["check", "--format", "sarif", "--now", NOW, "--sarif-root", "exports", "exports/Zürich 100%"])
+        .output()
+        .unwrap();
+    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let uri = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
+    assert_eq!(uri, "Z%C3%BCrich%20100%25/export.xml");
+}
+
+#[test]
+fn same_named_arrays_in_two_directories_do_not_share_fingerprints() {
+    let dir = tempfile::tempdir().unwrap();
+    for site in ["east", "west"] {
+        std::fs::create_dir_all(dir.path().join(site)).unwrap();
+        std::fs::copy(root().join("testdata/versions/8.2.1/export.xml"), dir.path().join(site).join("export.xml"))
+            .unwrap();
+    }
+    let out = seglint()
+        .current_dir(dir.path())
+        .args(["check", "--format", "sarif", "--now", NOW, "east", "west"])
+        .output()
+        .unwrap();
+    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let prints: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["partialFingerprints"]["seglintFindingHash/v2"].as_str().unwrap())
+        .collect();
+    let unique: std::collections::HashSet<&&str> = prints.iter().collect();
+    assert_eq!(unique.len(), prints.len(), "{prints:?}");
+    // A baseline of both tells them apart too (the name alone would match either).
+    let base = dir.path().join("baseline.json");
+    seglint()
+        .current_dir(dir.path())
+        .args(["check", "--now", NOW, "--write-baseline", base.to_str().unwrap(), "east", "west"])
+        .output()
+        .unwrap();
+    let b: Value = serde_json::from_str(&std::fs::read_to_string(&base).unwrap()).unwrap();
+    let entries = b["findings"].as_array().unwrap();
+    let prints: std::collections::HashSet<&str> = entries.iter().map(|e| e["fingerprint"].as_str().unwrap()).collect();
+    assert_eq!(prints.len(), entries.len());
+    assert_eq!(entries.len(), unique.len(), "both arrays' findings are recorded, none merged");
 }

@@ -80,15 +80,16 @@ fn the_whole_pipeline_never_panics_on_mutated_arrays() {
 /// and the migrations planned from it in every format theirs take; says whether it loaded.
 fn every_reporter(report: &seglint::report::CheckReport, k: &Knowledge) -> bool {
     use seglint::report::{Document, Format, render};
-    let style = seglint::report::Style { color: false, width: 80, quiet: false, verbose: true };
+    let mut style = seglint::report::Rendering::plain(80);
+    style.style.verbose = true;
     let check = Document::Check { report, judged: |_| true, fails: &|_| true };
     for format in Format::ALL {
-        render(&check, format, k, style).expect("check writes every format");
+        render(&check, format, k, &style).expect("check writes every format");
     }
     let Some(array) = &report.arrays[0].array else { return false };
     let posture = seglint::posture::resolve(k, array, &array.version);
     for format in [Format::Human, Format::Json] {
-        render(&Document::Explain { array, posture: &posture }, format, k, style).expect("explain writes it");
+        render(&Document::Explain { array, posture: &posture }, format, k, &style).expect("explain writes it");
     }
     for to in ["7.3.5", "8.2.1", "10.0.0", "10.2.0"] {
         let to = semver::Version::parse(to).unwrap();
@@ -96,7 +97,7 @@ fn every_reporter(report: &seglint::report::CheckReport, k: &Knowledge) -> bool 
         let plan = seglint::migrate::plan(k, array, &seglint::migrate::Request { from: &array.version, to: &to, goal });
         let plans = std::slice::from_ref(&plan);
         for format in [Format::Human, Format::Json, Format::Markdown] {
-            render(&Document::Migration { plans, many: false }, format, k, style).expect("migrate writes it");
+            render(&Document::Migration { plans, many: false }, format, k, &style).expect("migrate writes it");
         }
     }
     true

@@ -42,6 +42,15 @@ pub(super) fn arrays(setup: &Setup, paths: &[PathBuf], recursive: bool) -> Vec<A
         .collect()
 }
 
+/// The array names more than one array of the run has.
+fn shared_names(arrays: &[ArrayReport]) -> std::collections::HashSet<String> {
+    let mut seen = std::collections::HashMap::<&str, usize>::new();
+    for name in arrays.iter().filter_map(|r| r.array.as_ref()?.name.as_deref()) {
+        *seen.entry(name).or_default() += 1;
+    }
+    seen.into_iter().filter(|(_, n)| *n > 1).map(|(name, _)| name.to_string()).collect()
+}
+
 /// Checks every array (in parallel, with a progress bar on a terminal) through the policy.
 fn run_all(setup: &Setup, policy: &Policy, specs: &[ArraySpec], quiet: bool) -> CheckReport {
     let progress = (specs.len() > 1 && !quiet && std::io::stderr().is_terminal()).then(|| {
@@ -52,17 +61,25 @@ fn run_all(setup: &Setup, policy: &Policy, specs: &[ArraySpec], quiet: bool) -> 
         );
         bar
     });
-    let arrays: Vec<ArrayReport> = specs
+    let mut arrays: Vec<ArrayReport> = specs
         .par_iter()
         .map(|s| {
-            let mut r = check_array(&setup.k, s, &setup.load, setup.now);
-            r.findings = policy.apply(r.array.as_ref(), std::mem::take(&mut r.findings));
+            let r = check_array(&setup.k, s, &setup.load, setup.now);
             if let Some(bar) = &progress {
                 bar.inc(1);
             }
             r
         })
         .collect();
+    let shared = shared_names(&arrays);
+    arrays.par_iter_mut().for_each(|r| {
+        if let Some(name) = r.array.as_ref().and_then(|a| a.name.as_ref()).filter(|n| shared.contains(*n)) {
+            // Two arrays of one run share a name: the baseline identity takes the path too.
+            let identity = format!("{name} ({})", r.source);
+            r.findings.iter_mut().for_each(|f| f.array_name = identity.clone());
+        }
+        r.findings = policy.apply(r.array.as_ref(), std::mem::take(&mut r.findings));
+    });
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
@@ -82,7 +99,7 @@ pub(super) fn run(args: &CheckArgs) -> Outcome {
     let report = run_all(&setup, &policy, &arrays(&setup, &args.arrays, args.recursive), args.common.quiet);
     let judged = |r: Rule| r.origin() != Origin::Observe;
     let doc = Document::Check { report: &report, judged, fails: &|f| policy.fails(f) };
-    let stdout = match super::report(&doc, args.format, &setup.k, setup.style(&args.common)) {
+    let stdout = match super::report(&doc, args.format, &setup.k, &setup.style(&args.common)) {
         Ok(text) => text,
         Err(o) => return o,
     };

@@ -31,7 +31,7 @@ pub(super) fn run(args: &DiffArgs) -> Outcome {
     let d = crate::diff::diff((ba, &bp, &base.findings), (ha, &hp, &head.findings));
     let (bs, hs) = (args.base.display().to_string(), args.head.display().to_string());
     let doc = Document::Diff { diff: &d, base: (&bs, ba), head: (&hs, ha) };
-    let stdout = match super::report(&doc, args.format, &setup.k, setup.style(&args.common)) {
+    let stdout = match super::report(&doc, args.format, &setup.k, &setup.style(&args.common)) {
         Ok(text) => text,
         Err(o) => return o,
     };

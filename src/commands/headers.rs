@@ -96,7 +96,7 @@ pub(super) fn run(args: &HeadersArgs) -> Outcome {
     }
     let report = HeadersReport { messages, errors, check };
     let doc = Document::Headers { report: &report, fails: &|f| policy.fails(f) };
-    let stdout = match super::report(&doc, args.format, &setup.k, setup.style(&args.common)) {
+    let stdout = match super::report(&doc, args.format, &setup.k, &setup.style(&args.common)) {
         Ok(text) => text,
         Err(o) => return o,
     };

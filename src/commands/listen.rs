@@ -181,7 +181,7 @@ pub(super) fn run(args: &ListenArgs) -> Outcome {
     }
     let report = ListenReport { bind, profile: options.profile, connections, check };
     let doc = Document::Listen { report: &report, fails: &|f| policy.fails(f) };
-    let stdout = match super::report(&doc, args.format, &setup.k, setup.style(&args.common)) {
+    let stdout = match super::report(&doc, args.format, &setup.k, &setup.style(&args.common)) {
         Ok(text) => text,
         Err(o) => return o,
     };

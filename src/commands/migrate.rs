@@ -91,7 +91,7 @@ pub(super) fn run(args: &MigrateArgs) -> Outcome {
     // Several arrays asked for give a JSON array, even when some could not be read.
     let many = specs.len() > 1;
     let doc = Document::Migration { plans: &plans, many };
-    let stdout = match super::report(&doc, args.format, &setup.k, setup.style(&args.common)) {
+    let stdout = match super::report(&doc, args.format, &setup.k, &setup.style(&args.common)) {
         Ok(text) => text,
         Err(o) => return o,
     };

@@ -100,9 +100,9 @@ fn report(
     doc: &crate::report::Document<'_>,
     format: impl Into<crate::report::Format>,
     k: &Knowledge,
-    style: crate::report::Style,
+    rendering: &crate::report::Rendering,
 ) -> Result<String, Outcome> {
-    crate::report::render(doc, format.into(), k, style).map_err(|e| Outcome::usage(format!("error: {e}\n")))
+    crate::report::render(doc, format.into(), k, rendering).map_err(|e| Outcome::usage(format!("error: {e}\n")))
 }
 
 pub fn render_input_error(e: &InputError, color: bool) -> String {
@@ -155,8 +155,11 @@ impl Setup {
     }
 
     /// How readable text is written, from the common options.
-    fn style(&self, c: &Common) -> crate::report::Style {
-        crate::report::Style { color: self.color, width: width(), quiet: c.quiet, verbose: c.verbose }
+    fn style(&self, c: &Common) -> crate::report::Rendering {
+        let style = crate::report::Style { color: self.color, width: width(), quiet: c.quiet, verbose: c.verbose };
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let sarif_root = c.sarif_root.as_ref().map_or(cwd.clone(), |r| cwd.join(r));
+        crate::report::Rendering { style, sarif_root }
     }
 
     /// The policy sink of the run: levels, `--fail-on`, and a baseline.

@@ -109,7 +109,7 @@ pub(super) fn run(args: &ProbeArgs) -> Outcome {
     } else {
         ExitStatus::Clean
     };
-    let stdout = match super::report(&Document::Probe(&reports), args.format, &setup.k, setup.style(&args.common)) {
+    let stdout = match super::report(&Document::Probe(&reports), args.format, &setup.k, &setup.style(&args.common)) {
         Ok(text) => text,
         Err(o) => return o,
     };

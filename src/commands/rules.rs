@@ -5,7 +5,7 @@ use super::{Outcome, render};
 use crate::cli::RulesArgs;
 use crate::knowledge::Knowledge;
 use crate::registry::Rule;
-use crate::report::{Document, Style};
+use crate::report::{Document, Rendering};
 
 pub(super) fn run(args: &RulesArgs) -> Outcome {
     let k = match Knowledge::load(args.rules.as_deref()) {
@@ -30,8 +30,7 @@ pub(super) fn run(args: &RulesArgs) -> Outcome {
     } else {
         Document::RuleList
     };
-    let style = Style { color: false, width: super::width(), quiet: false, verbose: false };
-    match super::report(&doc, args.format, &k, style) {
+    match super::report(&doc, args.format, &k, &Rendering::plain(super::width())) {
         Ok(text) => Outcome::text(text),
         Err(o) => o,
     }

@@ -150,7 +150,7 @@ pub(super) fn run(args: &VerifyArgs) -> Outcome {
     }
     report.check.baseline = policy.fixed(report.check.findings());
     let doc = Document::Verify { report: &report, fails: &|f| policy.fails(f) };
-    let stdout = match super::report(&doc, args.format, &setup.k, setup.style(&args.common)) {
+    let stdout = match super::report(&doc, args.format, &setup.k, &setup.style(&args.common)) {
         Ok(text) => text,
         Err(o) => return o,
     };

@@ -67,6 +67,24 @@ pub struct Style {
     pub verbose: bool,
 }
 
+/// How to write a document: readable text's style, and the directory SARIF's artifact URIs are
+/// relative to (`%SRCROOT%`: the current directory unless `--sarif-root`).
+#[derive(Debug, Clone)]
+pub struct Rendering {
+    pub style: Style,
+    pub sarif_root: std::path::PathBuf,
+}
+
+impl Rendering {
+    /// Text as it would go to a terminal without colour, URIs relative to the current directory.
+    pub fn plain(width: usize) -> Rendering {
+        Rendering {
+            style: Style { color: false, width, quiet: false, verbose: false },
+            sarif_root: std::env::current_dir().unwrap_or_default(),
+        }
+    }
+}
+
 /// What a command computed, for a reporter to write.
 pub enum Document<'a> {
     /// `check`: the arrays and their findings through the policy. `judged` says which rules
@@ -140,12 +158,13 @@ pub struct Unsupported {
 }
 
 /// Writes a document in a format: the one way from a command's result to its text.
-pub fn render(doc: &Document<'_>, format: Format, k: &Knowledge, style: Style) -> Result<String, Unsupported> {
+pub fn render(doc: &Document<'_>, format: Format, k: &Knowledge, r: &Rendering) -> Result<String, Unsupported> {
     use Format::*;
+    let style = r.style;
     let text = match (doc, format) {
         (Document::Check { report, .. }, Human) => human::render(report, k, style),
         (Document::Check { report, .. }, Json) => json::render(report, k),
-        (Document::Check { report, .. }, Sarif) => sarif::render(report, k),
+        (Document::Check { report, .. }, Sarif) => sarif::render(report, k, &r.sarif_root),
         (Document::Check { report, .. }, Github) => github::render(report),
         (Document::Check { report, judged, fails }, Junit) => junit::render(report, k, judged, fails),
         (Document::Check { report, .. }, Markdown) => markdown::render(report),
@@ -154,19 +173,19 @@ pub fn render(doc: &Document<'_>, format: Format, k: &Knowledge, style: Style) -
         // The CI formats write findings whatever observed them: verify's are check's.
         (Document::Verify { report, fails }, f) => {
             let check = Document::Check { report: &report.check, judged: crate::verify::judges, fails: *fails };
-            return render(&check, f, k, style);
+            return render(&check, f, k, r);
         }
         (Document::Listen { report, .. }, Human) => listen::human(report, k, style),
         (Document::Listen { report, .. }, Json) => listen::json(report, k),
         (Document::Listen { report, fails }, f) => {
             let check = Document::Check { report: &report.check, judged: crate::listen::judge::judges, fails: *fails };
-            return render(&check, f, k, style);
+            return render(&check, f, k, r);
         }
         (Document::Headers { report, .. }, Human) => headers::human(report, k, style),
         (Document::Headers { report, .. }, Json) => headers::json(report, k),
         (Document::Headers { report, fails }, f) => {
             let check = Document::Check { report: &report.check, judged: crate::headers::judge::judges, fails: *fails };
-            return render(&check, f, k, style);
+            return render(&check, f, k, r);
         }
         (Document::Migration { plans, .. }, Human) => migration::human(plans, style),
         (Document::Migration { plans, many }, Json) => migration::json(plans, *many),
@@ -278,14 +297,16 @@ pub fn fallback_location(array: Option<&Array>) -> Option<Location> {
 mod tests {
     use super::*;
 
-    const STYLE: Style = Style { color: false, width: 80, quiet: false, verbose: false };
+    fn plain() -> Rendering {
+        Rendering::plain(80)
+    }
 
     #[test]
     fn a_format_a_document_has_no_renderer_for_is_refused_by_name() {
         let k = Knowledge::embedded().unwrap();
-        let e = render(&Document::RuleList, Format::Sarif, &k, STYLE).unwrap_err();
+        let e = render(&Document::RuleList, Format::Sarif, &k, &plain()).unwrap_err();
         assert_eq!(e.to_string(), "`rules` does not write --format sarif");
-        let e = render(&Document::Probe(&[]), Format::Junit, &k, STYLE).unwrap_err();
+        let e = render(&Document::Probe(&[]), Format::Junit, &k, &plain()).unwrap_err();
         assert_eq!(e.to_string(), "`probe` does not write --format junit");
     }
 
@@ -295,9 +316,9 @@ mod tests {
         let report = verify::VerifyReport::default();
         let fails = |_: &Finding| true;
         for format in [Format::Sarif, Format::Github, Format::Junit, Format::Markdown] {
-            let as_verify = render(&Document::Verify { report: &report, fails: &fails }, format, &k, STYLE);
+            let as_verify = render(&Document::Verify { report: &report, fails: &fails }, format, &k, &plain());
             let check = Document::Check { report: &report.check, judged: crate::verify::judges, fails: &fails };
-            assert_eq!(as_verify.unwrap(), render(&check, format, &k, STYLE).unwrap(), "{}", format.name());
+            assert_eq!(as_verify.unwrap(), render(&check, format, &k, &plain()).unwrap(), "{}", format.name());
         }
     }
 }
