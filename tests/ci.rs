@@ -80,9 +80,38 @@ fn github_annotations_follow_the_workflow_command_format() {
     );
 }
 
+/// The test cases of a JUnit report: (name, outcome) with outcome `pass`, `failure`, `error` or
+/// `skipped`; and the root's counts. Fails on XML that is not well-formed.
+fn junit_cases(xml: &str) -> (Vec<(String, String)>, [usize; 4]) {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let (mut cases, mut totals) = (Vec::new(), [0; 4]);
+    let attr = |e: &quick_xml::events::BytesStart<'_>, name: &str| {
+        e.try_get_attribute(name).unwrap().map(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).unwrap().into_owned()).unwrap_or_default()
+    };
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            Event::Start(e) if e.name().as_ref() == "testsuites" => {
+                for (i, key) in ["tests", "failures", "errors", "skipped"].iter().enumerate() {
+                    totals[i] = attr(&e, key).parse().unwrap();
+                }
+            }
+            Event::Start(e) | Event::Empty(e) if e.name().as_ref() == "testcase" => {
+                cases.push((attr(&e, "name"), "pass".to_string()));
+            }
+            Event::Start(e) | Event::Empty(e) if ["failure", "error", "skipped"].contains(&e.name().as_ref()) => {
+                cases.last_mut().unwrap().1 = e.name().as_ref().to_string();
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    (cases, totals)
+}
+
 #[test]
-fn junit_has_one_case_per_rule_per_array() {
-    let (_, out, _) = run(&[
+fn junit_has_one_case_per_finding_and_one_per_clean_rule() {
+    let args = [
         "check",
         "--format",
         "junit",
@@ -90,28 +119,53 @@ fn junit_has_one_case_per_rule_per_array() {
         NOW,
         "testdata/rules/SEG102-fail.xml",
         "testdata/rules/SEG102-pass.xml",
-    ]);
-    let mut reader = quick_xml::Reader::from_str(&out);
-    let (mut cases, mut failures) = (0, 0);
-    loop {
-        match reader.read_event().expect("well-formed XML") {
-            quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e)
-                if e.name().as_ref() == "testcase" =>
-            {
-                cases += 1
-            }
-            quick_xml::events::Event::Start(e) if e.name().as_ref() == "failure" => failures += 1,
-            quick_xml::events::Event::Eof => break,
-            _ => {}
-        }
-    }
-    // One case per rule `check` evaluates: the observed ones (SEG6xx) are `verify`'s.
+    ];
+    let (_, out, _) = run(&args);
+    let (cases, totals) = junit_cases(&out);
+    // `check` evaluates every rule but the observed ones (SEG6xx are `verify`'s and `listen`'s).
     let judged =
         seglint::registry::Rule::ALL.iter().filter(|r| r.origin() != seglint::registry::Origin::Observe).count();
-    assert_eq!(cases, 2 * judged);
+    let mut findings = Vec::new();
+    let mut expected = 0;
+    for file in &args[5..] {
+        let (_, json) = check_json(file, &[]);
+        let mine = json["findings"].as_array().unwrap().clone();
+        let rules: std::collections::HashSet<String> =
+            mine.iter().map(|f| f["code"].as_str().unwrap().to_string()).collect();
+        expected += judged - rules.len() + mine.len();
+        findings.extend(mine);
+    }
+    assert_eq!(cases.len(), expected);
     assert!(!out.contains("SEG601"), "check does not evaluate observed rules");
-    assert!(failures >= 1);
-    assert!(out.contains("SEG102 sslv3-enabled"));
+    let failing = cases.iter().filter(|(_, o)| o == "failure").count();
+    assert_eq!(failing, findings.iter().filter(|f| f["severity"] == "error").count(), "--fail-on error");
+    assert_eq!(totals, [cases.len(), failing, 0, 0], "the counts are exact");
+    let sslv3: Vec<&String> = cases.iter().map(|(n, _)| n).filter(|n| n.starts_with("SEG102")).collect();
+    assert!(sslv3.iter().any(|n| n.as_str() == "SEG102 sslv3-enabled (MAIL01)"), "rule and server: {sslv3:?}");
+    assert!(out.contains("testdata/rules/SEG102-fail.xml:3:"), "file:line in the message");
+}
+
+#[test]
+fn junit_of_an_unreadable_array_skips_its_rules_instead_of_passing_them() {
+    let (_, out, _) = run(&["check", "--format", "junit", "--now", NOW, "testdata/malformed/unclosed.xml"]);
+    let (cases, totals) = junit_cases(&out);
+    assert_eq!(cases[0], ("input".to_string(), "error".to_string()));
+    assert!(cases[1..].iter().all(|(_, o)| o == "skipped"), "{cases:?}");
+    assert_eq!(totals, [cases.len(), 0, 1, cases.len() - 1]);
+}
+
+#[test]
+fn junit_with_a_control_character_in_a_setting_name_is_well_formed_xml() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("export.xml");
+    let export = "<SegConfiguration productVersion=\"8.2.1\">\n  <Registry>\n    <Key path=\"HKEY_LOCAL_MACHINE\\SOFTWARE\\Trustwave\\Secure Email Gateway\\Default\\Sender\">\n      <Value name=\"SSLMethod\u{1b}[31mSSLv3\u{7}\" type=\"REG_DWORD\">1</Value>\n    </Key>\n  </Registry>\n</SegConfiguration>\n";
+    std::fs::write(&path, export).unwrap();
+    let (_, out, _) =
+        run(&["check", "--format", "junit", "--fail-on", "warning", "--now", NOW, path.to_str().unwrap()]);
+    assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "forbidden characters are dropped");
+    assert!(out.contains("SSLMethod[31mSSLv3"), "the name is still there, less the control characters: {out}");
+    let (cases, _) = junit_cases(&out);
+    assert!(!cases.is_empty());
 }
 
 #[test]

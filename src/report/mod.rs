@@ -166,7 +166,7 @@ pub fn render(doc: &Document<'_>, format: Format, k: &Knowledge, r: &Rendering) 
         (Document::Check { report, .. }, Json) => json::render(report, k),
         (Document::Check { report, .. }, Sarif) => sarif::render(report, k, &r.sarif_root),
         (Document::Check { report, .. }, Github) => github::render(report),
-        (Document::Check { report, judged, fails }, Junit) => junit::render(report, k, judged, fails),
+        (Document::Check { report, judged, fails }, Junit) => junit::render(report, k, *judged, *fails),
         (Document::Check { report, .. }, Markdown) => markdown::render(report),
         (Document::Verify { report, .. }, Human) => verify::human(report, k, style),
         (Document::Verify { report, .. }, Json) => verify::json(report, k),
