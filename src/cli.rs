@@ -124,6 +124,16 @@ pub struct Common {
     #[arg(long, value_name = "FILE")]
     pub seg_version_from: Option<PathBuf>,
 
+    /// Markdown output stops listing findings past this many bytes (GitHub step summaries stop
+    /// at 1 MiB); the summary still counts them all.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::report::MAX_MARKDOWN_BYTES)]
+    pub max_bytes: usize,
+
+    /// GitHub output annotates at most this many findings, the most severe first; a notice
+    /// says how many were left out.
+    #[arg(long, value_name = "N", default_value_t = crate::report::MAX_ANNOTATIONS)]
+    pub max_annotations: usize,
+
     /// SARIF artifact URIs are relative to DIR (`%SRCROOT%`); default: the current directory.
     #[arg(long, value_name = "DIR")]
     pub sarif_root: Option<PathBuf>,

@@ -87,7 +87,10 @@ fn junit_cases(xml: &str) -> (Vec<(String, String)>, [usize; 4]) {
     let mut reader = quick_xml::Reader::from_str(xml);
     let (mut cases, mut totals) = (Vec::new(), [0; 4]);
     let attr = |e: &quick_xml::events::BytesStart<'_>, name: &str| {
-        e.try_get_attribute(name).unwrap().map(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).unwrap().into_owned()).unwrap_or_default()
+        e.try_get_attribute(name)
+            .unwrap()
+            .map(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).unwrap().into_owned())
+            .unwrap_or_default()
     };
     loop {
         match reader.read_event().expect("well-formed XML") {
@@ -168,11 +171,93 @@ fn junit_with_a_control_character_in_a_setting_name_is_well_formed_xml() {
     assert!(!cases.is_empty());
 }
 
+/// GitHub-flavoured Markdown rendered by cmark-gfm (a counterpart `.ci/run` installs).
+fn gfm(markdown: &str) -> String {
+    use std::io::Write;
+    let mut child = std::process::Command::new("cmark-gfm")
+        .args(["--extension", "table", "--extension", "strikethrough"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("cmark-gfm is needed for this test (.ci/run installs it: apt-get install cmark-gfm)");
+    child.stdin.take().unwrap().write_all(markdown.as_bytes()).unwrap();
+    String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap()
+}
+
 #[test]
-fn markdown_summary() {
-    let (_, out, _) = run(&["check", "--format", "markdown", "--now", NOW, "testdata/versions/8.2.1"]);
+fn markdown_summary_comes_first_then_findings_with_fix_and_sources() {
+    let (_, out, _) = run(&[
+        "check",
+        "--format",
+        "markdown",
+        "--now",
+        NOW,
+        "testdata/versions/8.2.1",
+        "testdata/malformed/unclosed.xml",
+    ]);
     assert!(out.starts_with("## seglint: "));
-    assert!(out.contains("| severity | rule | server | direction | finding | where |"));
+    let summary = out.find("| array | errors | warnings | info |").unwrap();
+    let details = out.find("| severity | rule | server | direction | finding | where | fix | sources |").unwrap();
+    assert!(summary < details);
+    assert!(out.contains("| testdata/malformed/unclosed.xml | could not be read |"), "{out}");
+    assert!(!out.contains("default default"), "{out}");
+    assert!(
+        out.contains("default (built-in rules/versions.toml:"),
+        "a version default says where it is defined: {out}"
+    );
+    assert!(out.contains("| Q19541, Q21147 |"), "sources per finding: {out}");
+}
+
+#[test]
+fn markdown_cells_with_angle_brackets_and_underscores_stay_text_in_gfm() {
+    // SEG402's and SEG106's messages name HKEY_LOCAL_MACHINE\… and Servers.<name>.-style text.
+    let (_dir, path, _) = variant(
+        "testdata/versions/8.2.1/export.xml",
+        "<Server name=\"MAIL02\"",
+        "<Server name=\"MAIL<b>02</b>_x_\"",
+        "export.xml",
+    );
+    let (_, out, _) = run(&["check", "--format", "markdown", "--now", NOW, path.to_str().unwrap()]);
+    let html = gfm(&out);
+    assert!(!html.contains("<b>") && html.contains("MAIL&lt;b&gt;02&lt;/b&gt;_x_"), "{html}");
+    assert!(!html.contains("<em>"), "underscores are not emphasis: {html}");
+    let rows = html.matches("<tr>").count();
+    let (_, json) = check_json(path.to_str().unwrap(), &[]);
+    // Header rows of the two tables, one summary row, one row per finding: no cell split by a `|`.
+    assert_eq!(rows, 2 + 1 + json["findings"].as_array().unwrap().len(), "{html}");
+}
+
+#[test]
+fn markdown_over_max_bytes_keeps_the_summary_and_counts_what_it_left_out() {
+    let (_, out, _) =
+        run(&["check", "--format", "markdown", "--now", NOW, "--max-bytes", "3000", "testdata/versions/8.2.1"]);
+    assert!(out.len() <= 3000, "{} bytes", out.len());
+    assert!(out.contains("| array | errors | warnings | info |"));
+    assert!(out.contains("findings left out"), "{out}");
+}
+
+#[test]
+fn github_annotations_start_with_a_summary_and_stop_at_the_limit() {
+    let (_, out, _) =
+        run(&["check", "--format", "github", "--now", NOW, "--max-annotations", "2", "testdata/versions/8.2.1"]);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[0].starts_with("::notice title=seglint summary::4 errors, 6 warnings, 1 info in 1 array"),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[0].contains("SEG103 2"), "counts per rule: {}", lines[0]);
+    let annotated: Vec<&&str> = lines.iter().filter(|l| l.contains("title=SEG")).collect();
+    assert_eq!(annotated.len(), 2);
+    assert!(annotated.iter().all(|l| l.starts_with("::error")), "the most severe first: {annotated:?}");
+    assert!(lines.last().unwrap().contains("9 of 11 findings are not annotated"), "{out}");
+}
+
+#[test]
+fn github_input_error_without_a_location_still_names_a_file() {
+    let (_, out, _) = run(&["check", "--format", "github", "--now", NOW, "testdata/malformed/bad-utf16"]);
+    let error = out.lines().find(|l| l.starts_with("::error")).unwrap();
+    assert!(error.starts_with("::error file=testdata/malformed/bad-utf16"), "{error}");
 }
 
 #[test]
@@ -271,10 +356,11 @@ fn a_baseline_survives_reformatting_and_reports_fixed_entries() {
     assert!(verbose.contains("in the baseline: SEG102 sslv3-enabled: SSLv3 is allowed"), "{verbose}");
     let (_, github, _) =
         run(&["check", "--now", NOW, "--format", "github", "--baseline", b, "testdata/versions/8.2.1"]);
-    assert!(github.is_empty(), "no annotations for known findings: {github}");
+    assert!(!github.contains("title=SEG"), "no annotations for known findings: {github}");
+    assert!(github.starts_with("::notice title=seglint summary::0 errors"), "only the summary: {github}");
     let (_, markdown, _) =
         run(&["check", "--now", NOW, "--format", "markdown", "--baseline", b, "testdata/versions/8.2.1"]);
-    assert!(markdown.contains("~~error~~ (baseline)") && markdown.contains("- fixed: `SEG101` gone"), "{markdown}");
+    assert!(markdown.contains("~~error~~ (baseline)") && markdown.contains("- fixed: SEG101 gone"), "{markdown}");
     let (_, sarif, _) = run(&["check", "--now", NOW, "--format", "sarif", "--baseline", b, "testdata/versions/8.2.1"]);
     let sarif: Value = serde_json::from_str(&sarif).unwrap();
     let results = sarif["runs"][0]["results"].as_array().unwrap();

@@ -159,7 +159,7 @@ impl Setup {
         let style = crate::report::Style { color: self.color, width: width(), quiet: c.quiet, verbose: c.verbose };
         let cwd = std::env::current_dir().unwrap_or_default();
         let sarif_root = c.sarif_root.as_ref().map_or(cwd.clone(), |r| cwd.join(r));
-        crate::report::Rendering { style, sarif_root }
+        crate::report::Rendering { style, sarif_root, max_bytes: c.max_bytes, max_annotations: c.max_annotations }
     }
 
     /// The policy sink of the run: levels, `--fail-on`, and a baseline.

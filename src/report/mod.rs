@@ -67,12 +67,21 @@ pub struct Style {
     pub verbose: bool,
 }
 
+/// GitHub step summaries stop at 1 MiB.
+pub const MAX_MARKDOWN_BYTES: usize = 1024 * 1024;
+/// GitHub shows only the first annotations of a step.
+pub const MAX_ANNOTATIONS: usize = 50;
+
 /// How to write a document: readable text's style, and the directory SARIF's artifact URIs are
 /// relative to (`%SRCROOT%`: the current directory unless `--sarif-root`).
 #[derive(Debug, Clone)]
 pub struct Rendering {
     pub style: Style,
     pub sarif_root: std::path::PathBuf,
+    /// Markdown: the most bytes to write (`--max-bytes`).
+    pub max_bytes: usize,
+    /// GitHub: the most annotations to write (`--max-annotations`).
+    pub max_annotations: usize,
 }
 
 impl Rendering {
@@ -81,6 +90,8 @@ impl Rendering {
         Rendering {
             style: Style { color: false, width, quiet: false, verbose: false },
             sarif_root: std::env::current_dir().unwrap_or_default(),
+            max_bytes: MAX_MARKDOWN_BYTES,
+            max_annotations: MAX_ANNOTATIONS,
         }
     }
 }
@@ -165,9 +176,9 @@ pub fn render(doc: &Document<'_>, format: Format, k: &Knowledge, r: &Rendering) 
         (Document::Check { report, .. }, Human) => human::render(report, k, style),
         (Document::Check { report, .. }, Json) => json::render(report, k),
         (Document::Check { report, .. }, Sarif) => sarif::render(report, k, &r.sarif_root),
-        (Document::Check { report, .. }, Github) => github::render(report),
+        (Document::Check { report, .. }, Github) => github::render(report, r.max_annotations),
         (Document::Check { report, judged, fails }, Junit) => junit::render(report, k, *judged, *fails),
-        (Document::Check { report, .. }, Markdown) => markdown::render(report),
+        (Document::Check { report, .. }, Markdown) => markdown::render(report, k, r.max_bytes),
         (Document::Verify { report, .. }, Human) => verify::human(report, k, style),
         (Document::Verify { report, .. }, Json) => verify::json(report, k),
         // The CI formats write findings whatever observed them: verify's are check's.
