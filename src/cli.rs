@@ -134,6 +134,10 @@ pub struct Common {
     #[arg(long, value_name = "N", default_value_t = crate::report::MAX_ANNOTATIONS)]
     pub max_annotations: usize,
 
+    /// With --recursive, also walk hidden directories and those .gitignore or .ignore exclude.
+    #[arg(long)]
+    pub no_ignore: bool,
+
     /// SARIF artifact URIs are relative to DIR (`%SRCROOT%`); default: the current directory.
     #[arg(long, value_name = "DIR")]
     pub sarif_root: Option<PathBuf>,

@@ -596,3 +596,88 @@ fn same_named_arrays_in_two_directories_do_not_share_fingerprints() {
     assert_eq!(prints.len(), entries.len());
     assert_eq!(entries.len(), unique.len(), "both arrays' findings are recorded, none merged");
 }
+
+#[cfg(unix)]
+#[test]
+fn output_files_keep_the_mode_of_the_file_they_replace_else_the_umasks() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.json");
+    let write = || {
+        seglint()
+            .args([
+                "check",
+                "--format",
+                "json",
+                "--now",
+                NOW,
+                "-o",
+                report.to_str().unwrap(),
+                "testdata/versions/8.2.1",
+            ])
+            .output()
+            .unwrap()
+    };
+    write();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_ne!(mode(&report), 0o600, "a new file gets 0666 less the umask, not 0600");
+    std::fs::set_permissions(&report, std::fs::Permissions::from_mode(0o640)).unwrap();
+    write();
+    assert_eq!(mode(&report), 0o640, "a replaced file keeps its mode");
+}
+
+#[test]
+fn recursive_discovery_skips_hidden_ignored_and_non_export_xml() {
+    let dir = tempfile::tempdir().unwrap();
+    let export = std::fs::read_to_string(root().join("testdata/versions/8.2.1/export.xml")).unwrap();
+    for d in ["fleet/east", "fleet/.snapshots/east", "fleet/retired/west", "fleet/docs"] {
+        std::fs::create_dir_all(dir.path().join(d)).unwrap();
+    }
+    std::fs::write(dir.path().join("fleet/east/export.xml"), &export).unwrap();
+    std::fs::write(dir.path().join("fleet/.snapshots/east/export.xml"), &export).unwrap();
+    std::fs::write(dir.path().join("fleet/retired/west/export.xml"), &export).unwrap();
+    std::fs::write(dir.path().join("fleet/docs/network.xml"), "<?xml version=\"1.0\"?>\n<network/>\n").unwrap();
+    std::fs::write(dir.path().join("fleet/.gitignore"), "retired/\n").unwrap();
+    let sources = |extra: &[&str]| {
+        let out = seglint()
+            .current_dir(dir.path())
+            .args(["check", "-r", "--format", "json", "--now", NOW])
+            .args(extra)
+            .arg("fleet")
+            .output()
+            .unwrap();
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut s: Vec<String> =
+            json["arrays"].as_array().unwrap().iter().map(|a| a["source"].as_str().unwrap().to_string()).collect();
+        s.sort();
+        (s, out.status.code())
+    };
+    let (found, code) = sources(&[]);
+    assert_eq!(found, ["fleet/east"], "hidden, git-ignored and non-export XML are left out");
+    assert_ne!(code, Some(3), "docs/network.xml is no input error");
+    let (found, _) = sources(&["--no-ignore"]);
+    assert_eq!(found, ["fleet/.snapshots/east", "fleet/east", "fleet/retired/west"]);
+    // Named explicitly, a non-export XML is still checked (and is an input error).
+    let out = seglint().current_dir(dir.path()).args(["check", "fleet/docs/network.xml"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+}
+
+#[test]
+fn ignore_globs_in_seglint_toml_match_non_ascii_names_classes_and_alternatives() {
+    let dir = tempfile::tempdir().unwrap();
+    let export = std::fs::read_to_string(root().join("testdata/versions/8.2.1/export.xml")).unwrap();
+    for d in ["exports/Zürich", "exports/bern", "exports/genf", "exports/basel"] {
+        std::fs::create_dir_all(dir.path().join(d)).unwrap();
+        std::fs::write(dir.path().join(d).join("export.xml"), &export).unwrap();
+    }
+    std::fs::write(dir.path().join("seglint.toml"), "ignore = [\"exports/Z?rich\", \"exports/{bern,genf}\"]\n")
+        .unwrap();
+    let out = seglint()
+        .current_dir(dir.path())
+        .args(["check", "-r", "--format", "json", "--now", NOW, "exports"])
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let sources: Vec<&str> = json["arrays"].as_array().unwrap().iter().map(|a| a["source"].as_str().unwrap()).collect();
+    assert_eq!(sources, ["exports/basel"]);
+}

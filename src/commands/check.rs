@@ -33,11 +33,11 @@ pub fn check_array(
 pub(super) fn arrays(setup: &Setup, paths: &[PathBuf], recursive: bool) -> Vec<ArraySpec> {
     let config = &setup.config;
     let base_dir = config.path.as_ref().and_then(|p| p.parent()).map(Path::to_path_buf).unwrap_or_default();
-    input::discover(paths, recursive)
+    input::discover(paths, recursive, setup.no_ignore)
         .into_iter()
         .filter(|s| {
             let rel = s.path.strip_prefix(&base_dir).unwrap_or(&s.path).to_string_lossy().into_owned();
-            !config.ignore.iter().any(|pat| crate::policy::glob_match(pat, &rel))
+            !crate::policy::ignored(config, &rel)
         })
         .collect()
 }

@@ -66,7 +66,7 @@ pub(super) fn run(args: &MigrateArgs) -> Outcome {
         GoalArg::Keep => Goal::Keep,
         GoalArg::Recommended => Goal::Recommended,
     };
-    let specs = input::discover(&args.arrays, args.recursive);
+    let specs = input::discover(&args.arrays, args.recursive, args.common.no_ignore);
     let mut plans = Vec::new();
     let mut stderr = String::new();
     let mut exit = ExitStatus::Clean;

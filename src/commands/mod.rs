@@ -131,6 +131,8 @@ struct Setup {
     color: bool,
     now: time::OffsetDateTime,
     load: input::LoadOptions,
+    /// `--no-ignore`: `--recursive` also walks hidden and ignored directories.
+    no_ignore: bool,
 }
 
 impl Setup {
@@ -151,7 +153,8 @@ impl Setup {
             fallback_version,
             max_input_size: c.max_input_size,
         };
-        Ok(Setup { config, k, color, now: c.now.unwrap_or_else(time::OffsetDateTime::now_utc), load })
+        let now = c.now.unwrap_or_else(time::OffsetDateTime::now_utc);
+        Ok(Setup { config, k, color, now, load, no_ignore: c.no_ignore })
     }
 
     /// How readable text is written, from the common options.
@@ -217,11 +220,27 @@ pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     write_bytes_atomically(path, text.as_bytes(), true)
 }
 
+/// A temporary file created as an ordinary file would be: mode 0666 less the umask.
+#[cfg(unix)]
+fn temp_file_in(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    use std::os::unix::fs::PermissionsExt;
+    tempfile::Builder::new().permissions(std::fs::Permissions::from_mode(0o666)).tempfile_in(dir)
+}
+
+#[cfg(not(unix))]
+fn temp_file_in(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    tempfile::NamedTempFile::new_in(dir)
+}
+
 /// Writes atomically; without `replace`, an existing file is never overwritten.
 pub fn write_bytes_atomically(path: &Path, bytes: &[u8], replace: bool) -> std::io::Result<()> {
     use std::io::Write as _;
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    let mut tmp = temp_file_in(dir)?;
+    // A replaced file keeps its mode; a new one gets what the umask gives (not 0600).
+    if let Ok(meta) = std::fs::metadata(path) {
+        tmp.as_file().set_permissions(meta.permissions())?;
+    }
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     if replace {

@@ -34,13 +34,14 @@ impl ArraySpec {
 }
 
 /// The arrays named by the arguments. Errors here (a missing path) are reported per array.
-pub fn discover(args: &[PathBuf], recursive: bool) -> Vec<ArraySpec> {
+/// With `recursive`, each directory below a directory argument that holds an SEG export is an
+/// array; hidden and git-ignored paths are skipped unless `no_ignore`.
+pub fn discover(args: &[PathBuf], recursive: bool, no_ignore: bool) -> Vec<ArraySpec> {
     let mut out = Vec::new();
     for arg in args {
         let source = arg.display().to_string();
         if recursive && arg.is_dir() {
-            let mut dirs = Vec::new();
-            walk(arg, &mut dirs);
+            let dirs = walk(arg, no_ignore);
             if dirs.is_empty() {
                 // Reported as "no XML export" when loaded.
                 out.push(ArraySpec { source, path: arg.clone(), recursive: true });
@@ -55,15 +56,51 @@ pub fn discover(args: &[PathBuf], recursive: bool) -> Vec<ArraySpec> {
     out
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    children.sort();
-    if children.iter().any(|p| p.is_file() && has_ext(p, "xml")) {
-        out.push(dir.to_path_buf());
+/// The directories at or below `dir` that hold an SEG export, in path order. The `ignore`
+/// crate walks: `.gitignore`, `.ignore` and hidden paths are respected unless `no_ignore`.
+fn walk(dir: &Path, no_ignore: bool) -> Vec<PathBuf> {
+    let walker = ignore::WalkBuilder::new(dir)
+        .standard_filters(!no_ignore)
+        .require_git(false)
+        .follow_links(false)
+        .sort_by_file_path(|a, b| a.cmp(b))
+        .build();
+    let mut dirs: Vec<PathBuf> = walker
+        .flatten()
+        .filter(|e| e.file_type().is_some_and(|t| t.is_file()) && has_ext(e.path(), "xml") && is_export(e.path()))
+        .filter_map(|e| e.path().parent().map(Path::to_path_buf))
+        .collect();
+    dirs.dedup();
+    dirs
+}
+
+/// Whether an XML file's root element is `SegConfiguration` (read from its first 64 KiB), so a
+/// `docs/network.xml` or `.idea/workspace.xml` is not taken for an export.
+fn is_export(path: &Path) -> bool {
+    use std::io::Read as _;
+    let mut head = Vec::new();
+    let Ok(file) = std::fs::File::open(path) else { return false };
+    if file.take(64 * 1024).read_to_end(&mut head).is_err() {
+        return false;
     }
-    for c in children.iter().filter(|p| p.is_dir() && !p.is_symlink()) {
-        walk(c, out);
+    let text = match head.as_slice() {
+        [0xFF, 0xFE, rest @ ..] => String::from_utf16_lossy(
+            &rest.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect::<Vec<_>>(),
+        ),
+        [0xFE, 0xFF, rest @ ..] => String::from_utf16_lossy(
+            &rest.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect::<Vec<_>>(),
+        ),
+        bytes => String::from_utf8_lossy(bytes).into_owned(),
+    };
+    let mut reader = quick_xml::Reader::from_str(text.trim_start_matches('\u{feff}'));
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e)) => {
+                return e.name().as_ref() == "SegConfiguration";
+            }
+            Ok(quick_xml::events::Event::Eof) | Err(_) => return false,
+            Ok(_) => {}
+        }
     }
 }
 

@@ -33,7 +33,10 @@ pub struct Config {
     pub path: Option<PathBuf>,
     pub fail_on: Option<FailOn>,
     pub seg_version: Option<semver::Version>,
+    /// The `ignore` patterns as written, and compiled (wax: `*` within a part, `**` across
+    /// parts, `?` one character, `[…]` and `{a,b}`).
     pub ignore: Vec<String>,
+    pub ignore_globs: Vec<wax::Glob<'static>>,
     pub levels: BTreeMap<Rule, Level>,
 }
 
@@ -122,7 +125,7 @@ pub fn parse_config(display: &str, text: &str) -> Result<Config, ConfigError> {
         match key.get_ref().as_ref() {
             "fail-on" => config.fail_on = Some(fail_on(&file, value)?),
             "seg-version" => config.seg_version = Some(seg_version(&file, value)?),
-            "ignore" => config.ignore = ignore(&file, value)?,
+            "ignore" => (config.ignore, config.ignore_globs) = ignore(&file, value)?,
             "rules" => config.levels = levels(&file, value)?,
             other => {
                 let hint = crate::vocab::suggest(other, KEYS.iter().copied()).map(|s| format!("did you mean `{s}`?"));
@@ -151,7 +154,7 @@ fn seg_version(file: &File<'_>, value: &Value<'_>) -> Result<semver::Version, Co
         .map_err(|e| file.err(Some(span), e.to_string(), Some(crate::version::ACCEPTED_FORMS.into())))
 }
 
-fn ignore(file: &File<'_>, value: &Value<'_>) -> Result<Vec<String>, ConfigError> {
+fn ignore(file: &File<'_>, value: &Value<'_>) -> Result<(Vec<String>, Vec<wax::Glob<'static>>), ConfigError> {
     let list = value.get_ref().as_array().ok_or_else(|| {
         file.err(
             Some(value.span()),
@@ -159,14 +162,20 @@ fn ignore(file: &File<'_>, value: &Value<'_>) -> Result<Vec<String>, ConfigError
             Some("e.g. ignore = [\"exports/retired/**\"]".into()),
         )
     })?;
-    list.iter()
-        .map(|item| {
-            item.get_ref()
-                .as_str()
-                .map(str::to_string)
-                .ok_or_else(|| file.err(Some(item.span()), "each ignore entry is a path pattern (a string)", None))
-        })
-        .collect()
+    let (mut patterns, mut globs) = (Vec::new(), Vec::new());
+    for item in list {
+        let pattern = item
+            .get_ref()
+            .as_str()
+            .ok_or_else(|| file.err(Some(item.span()), "each ignore entry is a path pattern (a string)", None))?;
+        let glob = wax::Glob::new(pattern.trim_start_matches("./").trim_end_matches('/')).map_err(|e| {
+            let help = "`*` matches within a part, `**` across parts, `?` one character, `[ab]` and `{a,b}` either";
+            file.err(Some(item.span()), format!("not a glob pattern: {e}"), Some(help.into()))
+        })?;
+        globs.push(glob.into_owned());
+        patterns.push(pattern.to_string());
+    }
+    Ok((patterns, globs))
 }
 
 fn levels(file: &File<'_>, value: &Value<'_>) -> Result<BTreeMap<Rule, Level>, ConfigError> {
@@ -209,28 +218,11 @@ fail-on = "error"
 # SEG205 = "allow"               # we require High outbound on purpose
 "#;
 
-/// Matches a path against an ignore pattern: `*` any run within a part, `**` any parts, `?` one character.
-pub fn glob_match(pattern: &str, path: &str) -> bool {
-    fn parts(p: &[&str], s: &[&str]) -> bool {
-        match (p.first(), s.first()) {
-            (None, None) => true,
-            (Some(&"**"), _) => parts(&p[1..], s) || (!s.is_empty() && parts(p, &s[1..])),
-            (Some(pp), Some(ss)) => part(pp.as_bytes(), ss.as_bytes()) && parts(&p[1..], &s[1..]),
-            _ => false,
-        }
-    }
-    fn part(p: &[u8], s: &[u8]) -> bool {
-        match (p.first(), s.first()) {
-            (None, None) => true,
-            (Some(b'*'), _) => part(&p[1..], s) || (!s.is_empty() && part(p, &s[1..])),
-            (Some(b'?'), Some(_)) => part(&p[1..], &s[1..]),
-            (Some(a), Some(b)) => a == b && part(&p[1..], &s[1..]),
-            _ => false,
-        }
-    }
-    let norm = |x: &str| x.replace('\\', "/").trim_start_matches("./").trim_end_matches('/').to_string();
-    let (p, s) = (norm(pattern), norm(path));
-    parts(&p.split('/').collect::<Vec<_>>(), &s.split('/').collect::<Vec<_>>())
+/// Whether a path (relative to seglint.toml's directory) matches an `ignore` pattern.
+pub fn ignored(config: &Config, path: &str) -> bool {
+    let norm = path.replace('\\', "/");
+    let path = norm.trim_start_matches("./").trim_end_matches('/');
+    config.ignore_globs.iter().any(|g| wax::Pattern::is_match(g, path))
 }
 
 #[cfg(test)]
@@ -238,11 +230,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn globs() {
-        assert!(glob_match("exports/retired/**", "exports/retired/a/b"));
-        assert!(glob_match("**/old-*", "x/y/old-contoso"));
-        assert!(!glob_match("exports/*", "exports/a/b"));
-        assert!(glob_match("exports/?", "./exports/a/"));
+    fn ignore_globs_match_characters_classes_and_alternatives() {
+        let c = |pattern: &str| parse_config("t", &format!("ignore = [\"{pattern}\"]\n")).unwrap();
+        assert!(ignored(&c("exports/retired/**"), "exports/retired/a/b"));
+        assert!(ignored(&c("**/old-*"), "x/y/old-contoso"));
+        assert!(!ignored(&c("exports/*"), "exports/a/b"));
+        assert!(ignored(&c("exports/?"), "./exports/a/"));
+        assert!(ignored(&c("exports/Z?rich"), "exports/Zürich"), "? is one character, not one byte");
+        assert!(ignored(&c("exports/[ab]"), "exports/b") && !ignored(&c("exports/[ab]"), "exports/c"));
+        assert!(ignored(&c("exports/{east,west}"), "exports/west"));
+        let e = parse_config("t", "ignore = [\"exports/[a\"]\n").unwrap_err();
+        assert!(e.to_string().contains("not a glob pattern"), "{e}");
     }
 
     #[test]

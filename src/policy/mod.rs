@@ -8,7 +8,5 @@ mod sink;
 mod suppress;
 
 pub use baseline::{Baseline, BaselineEntry, BaselineError};
-pub use config::{
-    CONFIG_FILE, Config, ConfigError, Level, STARTER, find_config, glob_match, load_config, parse_config,
-};
+pub use config::{CONFIG_FILE, Config, ConfigError, Level, STARTER, find_config, ignored, load_config, parse_config};
 pub use sink::{Overrides, Policy, UnknownRule};
