@@ -150,7 +150,8 @@ pub struct Common {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
 
-    /// Print only the findings or verdicts (no headers, details or summary).
+    /// Print less: check, verify, listen and headers print only input errors and the summary
+    /// line; probe only the verdict lines; migrate only the items.
     #[arg(short, long)]
     pub quiet: bool,
 

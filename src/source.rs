@@ -83,3 +83,44 @@ mod tests {
         assert_eq!(f.line_col(7), (2, 4));
     }
 }
+
+/// Whether a character would act on a terminal instead of showing (C0, DEL, C1; not tab or
+/// line breaks).
+fn acts(c: char) -> bool {
+    c.is_control() && !matches!(c, '\n' | '\r' | '\t')
+}
+
+/// The text for a terminal snippet: each control character becomes `?`s of its byte length, so
+/// every span still points at the same bytes.
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(acts) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars().map(|c| if acts(c) { "?".repeat(c.len_utf8()) } else { c.to_string() }).collect::<String>().into()
+}
+
+/// Text from an input or a peer for a message: control characters written as `\u{1b}`.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(acts) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| if acts(c) { c.escape_unicode().to_string() } else { c.to_string() })
+        .collect::<String>()
+        .into()
+}
+
+#[cfg(test)]
+mod terminal_tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_never_reach_a_terminal_raw() {
+        let raw = "a\u{1b}[31mb\u{7}\u{9b}c\n";
+        let safe = terminal_safe(raw);
+        assert_eq!(safe.len(), raw.len(), "spans still fit");
+        assert_eq!(safe, "a?[31mb???c\n");
+        assert_eq!(escape_controls(raw), "a\\u{1b}[31mb\\u{7}\\u{9b}c\n");
+        assert!(matches!(terminal_safe("plain"), std::borrow::Cow::Borrowed(_)));
+    }
+}

@@ -269,3 +269,74 @@ fn a_certificate_file_that_does_not_parse_says_what_and_where() {
     std::fs::write(dir.path().join("mail01.cer"), &der).unwrap();
     assert_ne!(check_json(dir.path().to_str().unwrap(), &[]).0, 3);
 }
+
+/// Runs seglint on a pseudo-terminal `columns` wide (tests/peers/pty_run.py); what it wrote.
+fn on_terminal(columns: u16, args: &[&str]) -> String {
+    let out = std::process::Command::new("python3")
+        .current_dir(root())
+        .arg("tests/peers/pty_run.py")
+        .arg(columns.to_string())
+        .arg(env!("CARGO_BIN_EXE_seglint"))
+        .args(args)
+        .output()
+        .expect("python3 is needed for the pseudo-terminal of this test (.ci/run installs it)");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn diagnostics_wrap_at_the_terminals_width() {
+    let args = ["check", "--now", NOW, "testdata/versions/8.2.1"];
+    // Text lines wrap; source lines (with the `│` or `·` gutter) are shown whole.
+    let widest = |text: &str| {
+        text.lines().filter(|l| !l.contains('│') && !l.contains('·')).map(|l| l.chars().count()).max().unwrap_or(0)
+    };
+    let narrow = on_terminal(80, &args);
+    assert!(narrow.contains("SEG102"), "{narrow}");
+    assert!(widest(&narrow) <= 80, "{narrow}");
+    assert!(widest(&on_terminal(200, &args)) > 80, "a wide terminal is used");
+}
+
+#[test]
+fn control_characters_from_an_export_are_shown_escaped() {
+    let (_dir, path, _) = variant(
+        "testdata/versions/8.2.1/export.xml",
+        "arrayName=\"Contoso Mail\"",
+        "arrayName=\"Contoso\u{1b}]0;pwned\u{7}\"",
+        "export.xml",
+    );
+    let out = seglint().args(["check", "--color", "never", "--now", NOW, path.to_str().unwrap()]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'), "raw control characters reached the terminal");
+    assert!(text.contains("Contoso\\u{1b}]0;pwned\\u{7}"), "{text}");
+}
+
+#[test]
+fn quiet_prints_only_input_errors_and_the_summary_line() {
+    let out = seglint()
+        .args([
+            "check",
+            "-q",
+            "--color",
+            "never",
+            "--now",
+            NOW,
+            "testdata/versions/8.2.1",
+            "testdata/malformed/unclosed.xml",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("unclosed.xml") && text.contains("malformed"), "the input error: {text}");
+    assert!(!text.contains("SEG102"), "no findings: {text}");
+    assert!(text.trim_end().ends_with("4 errors, 6 warnings, 1 info in 2 arrays; 1 could not be read"), "{text}");
+}
+
+#[test]
+fn a_dash_reads_the_export_from_standard_input() {
+    let export = std::fs::read(root().join("testdata/versions/8.2.1/export.xml")).unwrap();
+    let out = seglint().args(["check", "--format", "json", "--now", NOW, "-"]).write_stdin(export).output().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["arrays"][0]["source"], "-");
+    assert!(!json["findings"].as_array().unwrap().is_empty());
+    assert!(json["findings"].as_array().unwrap().iter().any(|f| f["location"]["file"] == "-"), "{json}");
+}

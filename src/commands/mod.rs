@@ -119,8 +119,16 @@ pub fn use_color(choice: ColorChoice, to_file: bool) -> bool {
     }
 }
 
+/// The width to wrap diagnostics at: `COLUMNS`, else the terminal's (stdout, then stderr),
+/// else 100; never under 40.
 fn width() -> usize {
-    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).filter(|&w| w >= 40).unwrap_or(100)
+    let env = std::env::var("COLUMNS").ok().and_then(|c| c.parse::<usize>().ok());
+    let terminal = || {
+        terminal_size::terminal_size_of(std::io::stdout())
+            .or_else(|| terminal_size::terminal_size_of(std::io::stderr()))
+            .map(|(w, _)| usize::from(w.0))
+    };
+    env.or_else(terminal).filter(|&w| w >= 40).unwrap_or(100)
 }
 
 /// What every command that reads arrays runs with: seglint.toml, the rules data, colour, the

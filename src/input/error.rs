@@ -78,7 +78,9 @@ pub struct InputDiagnostic<'a> {
 impl<'a> InputDiagnostic<'a> {
     pub fn new(error: &'a InputError) -> Self {
         let source = match (&error.file, &error.text) {
-            (Some(f), Some(t)) if error.span.is_some() => Some(NamedSource::new(f, t.clone())),
+            (Some(f), Some(t)) if error.span.is_some() => {
+                Some(NamedSource::new(f, crate::source::terminal_safe(t).into_owned()))
+            }
             _ => None,
         };
         InputDiagnostic { error, source }
@@ -93,7 +95,7 @@ impl fmt::Debug for InputDiagnostic<'_> {
 
 impl fmt::Display for InputDiagnostic<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self.error, f)
+        f.write_str(&crate::source::escape_controls(&self.error.to_string()))
     }
 }
 

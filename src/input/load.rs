@@ -222,6 +222,15 @@ fn version_of(
     }
 }
 
+/// `-`: an XML export read from standard input (within the size bound; UTF-8 or UTF-16).
+fn load_stdin(opts: &LoadOptions) -> Result<Array, InputError> {
+    let bytes = read_bounded(std::io::stdin().lock(), "standard input", opts.max_input_size)?;
+    let text = decode::decode(&bytes).map_err(|e| {
+        InputError::from_diagnostic("-", "", &e).help("give the export as UTF-8, or UTF-16 with a byte-order mark")
+    })?;
+    load_text("-", &text, opts)
+}
+
 /// An array from an XML export held in memory (certificate files relative to the current
 /// directory); for tests and callers that have the text already.
 pub fn load_text(source: &str, text: &str, opts: &LoadOptions) -> Result<Array, InputError> {
@@ -249,6 +258,9 @@ fn array_of(source: &str, file: SourceFile, x: xml::XmlExport, opts: &LoadOption
 
 /// Loads one array: its XML export and, for a directory, its `.reg` and `.settings` files.
 pub fn load(spec: &ArraySpec, opts: &LoadOptions) -> Result<Array, InputError> {
+    if spec.path == Path::new("-") {
+        return load_stdin(opts);
+    }
     let (xml_path, extra) = files_of(spec)?;
     let display_of = |p: &Path| {
         if p == spec.path {

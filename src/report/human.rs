@@ -15,8 +15,12 @@ use miette::{
 };
 use std::fmt::{self, Write};
 
-/// A source file lent to miette without copying its text.
-struct Named<'a>(&'a SourceFile);
+/// A source file lent to miette, copied only when control characters must be made visible.
+struct Named<'a>(&'a SourceFile, std::borrow::Cow<'a, str>);
+
+fn named(f: &SourceFile) -> Named<'_> {
+    Named(f, crate::source::terminal_safe(&f.text))
+}
 
 impl SourceCode for Named<'_> {
     fn read_span<'a>(
@@ -25,7 +29,7 @@ impl SourceCode for Named<'_> {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let c = self.0.text.as_str().read_span(span, before, after)?;
+        let c = self.1.as_ref().read_span(span, before, after)?;
         Ok(Box::new(MietteSpanContents::new_named(
             self.0.display.clone(),
             c.data(),
@@ -51,7 +55,7 @@ impl fmt::Debug for FindingDiagnostic<'_> {
 }
 impl fmt::Display for FindingDiagnostic<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.f.message)
+        f.write_str(&crate::source::escape_controls(&self.f.message))
     }
 }
 impl std::error::Error for FindingDiagnostic<'_> {}
@@ -88,7 +92,7 @@ fn handler(style: Style) -> GraphicalReportHandler {
 
 /// Renders one finding as a diagnostic.
 pub fn render_finding(f: &Finding, array: Option<&Array>, k: &Knowledge, style: Style) -> String {
-    let source = f.location.and_then(|l| array?.files.get(l.file)).map(Named);
+    let source = f.location.and_then(|l| array?.files.get(l.file)).map(named);
     // A default decided: with no input bytes to show, the rules line is the primary snippet.
     let mut help = f.help.clone();
     let (source, primary) = match (source, &f.data) {
@@ -97,7 +101,7 @@ pub fn render_finding(f: &Finding, array: Option<&Array>, k: &Knowledge, style: 
             if let Some((_, _, Some(show))) = k.data_place(*d) {
                 let _ = write!(help, "\nnote: this is seglint's built-in data; `{show}` prints it");
             }
-            (k.files.get(d.file).map(Named), Some((d.span, format!("{label}: defined here"))))
+            (k.files.get(d.file).map(named), Some((d.span, format!("{label}: defined here"))))
         }
         (source, data) => {
             if let Some((d, label)) = data {
@@ -117,37 +121,50 @@ pub fn render_finding(f: &Finding, array: Option<&Array>, k: &Knowledge, style: 
     if !f.sources.is_empty() {
         let _ = write!(help, "\nsources: {}", f.sources.join(", "));
     }
+    let help = crate::source::escape_controls(&help).into_owned();
     let d = FindingDiagnostic { f, source, primary, help };
     let mut out = String::new();
     let _ = handler(style).render_report(&mut out, &d);
     out
 }
 
+/// Every array, the baseline and the summary line; with `-q` only the input errors and the
+/// summary line.
 pub fn render(report: &CheckReport, k: &Knowledge, style: Style) -> String {
     let mut out = String::new();
+    if style.quiet {
+        for e in report.arrays.iter().filter_map(|a| a.error.as_ref()) {
+            let _ = handler(style).render_report(&mut out, &InputDiagnostic::new(e));
+        }
+        summary(&mut out, report);
+        return out;
+    }
     for a in &report.arrays {
         array(&mut out, a, k, style);
     }
-    if !style.quiet {
-        baseline(&mut out, report);
-        summary(&mut out, report);
-    }
+    baseline(&mut out, report);
+    summary(&mut out, report);
     out
+}
+
+/// A line of the report's own, with any input text in it made safe for a terminal.
+fn say(out: &mut String, text: &str) {
+    out.push_str(&crate::source::escape_controls(text));
+    out.push('\n');
 }
 
 /// One array: its header, input error, the findings that count in full, and a line for each
 /// that does not.
 fn array(out: &mut String, a: &super::ArrayReport, k: &Knowledge, style: Style) {
-    if !style.quiet {
-        let _ = match &a.array {
-            Some(x) => {
-                let name = x.name.as_deref().map(|n| format!("{n}, ")).unwrap_or_default();
-                let (n, v) = (x.servers.len(), crate::version::without_build(&x.version));
-                writeln!(out, "── {} ({name}SEG {v}, {n} server{}) ──", a.source, plural(n))
-            }
-            None => writeln!(out, "── {} ──", a.source),
-        };
-    }
+    let header = match &a.array {
+        Some(x) => {
+            let name = x.name.as_deref().map(|n| format!("{n}, ")).unwrap_or_default();
+            let (n, v) = (x.servers.len(), crate::version::without_build(&x.version));
+            format!("── {} ({name}SEG {v}, {n} server{}) ──", a.source, plural(n))
+        }
+        None => format!("── {} ──", a.source),
+    };
+    say(out, &header);
     if let Some(e) = &a.error {
         let _ = handler(style).render_report(out, &InputDiagnostic::new(e));
     }
@@ -155,18 +172,16 @@ fn array(out: &mut String, a: &super::ArrayReport, k: &Knowledge, style: Style) 
         out.push_str(&render_finding(f, a.array.as_ref(), k, style));
         out.push('\n');
     }
-    if !style.quiet {
-        not_counted(out, a, style);
-    }
+    not_counted(out, a, style);
     if let (true, Some(x)) = (style.verbose, &a.array) {
         for u in &x.unknown {
             let (line, col) = x.files[u.loc.file].line_col(u.loc.span.offset);
-            let _ = writeln!(out, "  ignored: {} at {}:{line}:{col}", u.value, x.files[u.loc.file].display);
+            say(out, &format!("  ignored: {} at {}:{line}:{col}", u.value, x.files[u.loc.file].display));
         }
     }
-    if !style.quiet && a.error.is_none() && a.findings.is_empty() {
+    if a.error.is_none() && a.findings.is_empty() {
         let _ = writeln!(out, "  no findings\n");
-    } else if !style.quiet && a.findings.iter().any(|f| !f.counts()) {
+    } else if a.findings.iter().any(|f| !f.counts()) {
         out.push('\n');
     }
 }
@@ -178,13 +193,13 @@ fn not_counted(out: &mut String, a: &super::ArrayReport, style: Style) {
             Some("") | None => format!("no reason given, see {}", crate::registry::Rule::SuppressionWithoutReason),
             Some(reason) => format!("reason: {reason}"),
         };
-        let _ = writeln!(out, "  allowed: {} ({why})", brief(f, a.array.as_ref()));
+        say(out, &format!("  allowed: {} ({why})", brief(f, a.array.as_ref())));
     }
     let known: Vec<&Finding> =
         a.findings.iter().filter(|f| f.suppressed.is_none() && f.in_baseline == Some(true)).collect();
     if style.verbose {
         for f in &known {
-            let _ = writeln!(out, "  in the baseline: {}", brief(f, a.array.as_ref()));
+            say(out, &format!("  in the baseline: {}", brief(f, a.array.as_ref())));
         }
     } else if !known.is_empty() {
         let n = known.len();
