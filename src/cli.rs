@@ -200,14 +200,24 @@ pub struct CheckArgs {
     pub recursive: bool,
 
     /// Output format: human diagnostics, JSON (seglint/report/v1), SARIF 2.1.0, GitHub
-    /// workflow annotations, JUnit XML, or a Markdown summary.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    /// workflow annotations, JUnit XML, a Markdown summary, one line per finding (concise), or
+    /// GitLab Code Quality. Default: SEGLINT_FORMAT from the environment, else human.
+    #[arg(long, value_enum, default_value_t = Format::Human, env = "SEGLINT_FORMAT")]
     pub format: Format,
 
     /// Write the report to FILE (atomically: a crash never leaves half a report) instead of
     /// standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// Also write the report in FORMAT to FILE (repeatable), e.g. --output-format sarif=seglint.sarif
+    /// --output-format junit=seglint.xml: several outputs from one run.
+    #[arg(long = "output-format", value_name = "FORMAT=FILE", value_parser = parse_format_file)]
+    pub output_formats: Vec<(Format, PathBuf)>,
+
+    /// Print how many findings each rule has, most first, instead of the report.
+    #[arg(long)]
+    pub statistics: bool,
 
     /// Exit 1 when a finding is at or above this severity; `never` always exits 0 on findings.
     /// Default: seglint.toml's fail-on, else error.
@@ -347,6 +357,10 @@ pub enum Format {
     Github,
     Junit,
     Markdown,
+    /// One line per finding: `path:line:col: severity CODE message`.
+    Concise,
+    /// A GitLab Code Quality report.
+    Gitlab,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -639,6 +653,24 @@ pub struct HeadersArgs {
     pub common: Common,
 }
 
+/// `FORMAT=FILE` for `--output-format`.
+fn parse_format_file(s: &str) -> Result<(Format, PathBuf), String> {
+    let (format, file) =
+        s.split_once('=').ok_or_else(|| format!("`{s}` is not FORMAT=FILE, e.g. sarif=seglint.sarif"))?;
+    let format = Format::from_str(format.trim(), true).map_err(|_| {
+        let names: Vec<String> = Format::value_variants()
+            .iter()
+            .filter_map(|v| v.to_possible_value())
+            .map(|v| v.get_name().to_string())
+            .collect();
+        format!("`{format}` is not a format; one of {}", names.join(", "))
+    })?;
+    if file.trim().is_empty() {
+        return Err(format!("`{s}` names no file"));
+    }
+    Ok((format, PathBuf::from(file)))
+}
+
 /// `NAME=HOST` for `headers`: the by-host as the hop names it.
 fn parse_server_host(s: &str) -> Result<(String, String), ValueError> {
     match s.split_once('=') {
@@ -757,7 +789,7 @@ macro_rules! to_report_format {
 }
 
 to_report_format! {
-    Format { Human, Json, Sarif, Github, Junit, Markdown }
+    Format { Human, Json, Sarif, Github, Junit, Markdown, Concise, Gitlab }
     MigrateFormat { Human, Json, Markdown }
     ExplainFormat { Human, Json }
     ProbeFormat { Human, Json }

@@ -681,3 +681,86 @@ fn ignore_globs_in_seglint_toml_match_non_ascii_names_classes_and_alternatives()
     let sources: Vec<&str> = json["arrays"].as_array().unwrap().iter().map(|a| a["source"].as_str().unwrap()).collect();
     assert_eq!(sources, ["exports/basel"]);
 }
+
+#[test]
+fn concise_is_one_line_per_finding_as_compilers_write_them() {
+    let (_, out, _) = run(&["check", "--format", "concise", "--now", NOW, "testdata/versions/8.2.1"]);
+    let lines: Vec<&str> = out.lines().collect();
+    let (findings, summary) = lines.split_at(lines.len() - 1);
+    assert_eq!(findings.len(), 11);
+    for l in findings {
+        let mut parts = l.splitn(4, ':');
+        let (file, line, col, rest) =
+            (parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap());
+        assert!(file.starts_with("testdata/versions/8.2.1/"), "{l}");
+        line.parse::<u32>().unwrap();
+        col.parse::<u32>().unwrap();
+        let words: Vec<&str> = rest.trim_start().splitn(3, ' ').collect();
+        assert!(["error", "warning", "info"].contains(&words[0]) && words[1].starts_with("SEG"), "{l}");
+    }
+    assert_eq!(summary[0], "4 errors, 6 warnings, 1 info in 1 array");
+}
+
+#[test]
+fn gitlab_code_quality_issues_have_unique_fingerprints_and_gitlabs_severities() {
+    let (_, out, _) = run(&[
+        "check",
+        "--format",
+        "gitlab",
+        "--now",
+        NOW,
+        "testdata/versions/8.2.1",
+        "testdata/malformed/unclosed.xml",
+    ]);
+    let issues: Vec<Value> = serde_json::from_str(&out).unwrap();
+    assert_eq!(issues.len(), 12, "11 findings and an input error");
+    let mut prints = std::collections::HashSet::new();
+    for i in &issues {
+        assert!(prints.insert(i["fingerprint"].as_str().unwrap().to_string()), "unique: {i}");
+        assert!(["info", "minor", "major", "critical", "blocker"].contains(&i["severity"].as_str().unwrap()));
+        assert!(i["description"].as_str().is_some_and(|d| !d.is_empty()));
+        assert!(i["check_name"].as_str().is_some());
+        assert!(i["location"]["path"].as_str().unwrap().starts_with("testdata/"));
+        assert!(i["location"]["lines"]["begin"].as_u64().unwrap() >= 1);
+    }
+}
+
+#[test]
+fn statistics_count_findings_per_rule_most_first() {
+    let (_, out, _) = run(&["check", "--statistics", "--now", NOW, "testdata/versions/8.2.1"]);
+    let first = out.lines().next().unwrap();
+    assert!(first.trim_start().starts_with("2  SEG103  legacy-tls-enabled"), "{out}");
+    assert_eq!(out.lines().count(), 10, "one line per rule with findings: {out}");
+}
+
+#[test]
+fn seglint_format_and_several_outputs_in_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sarif, junit) = (dir.path().join("out.sarif"), dir.path().join("out.xml"));
+    let out = seglint()
+        .env("SEGLINT_FORMAT", "concise")
+        .args(["check", "--now", NOW, "testdata/versions/8.2.1"])
+        .args(["--output-format", &format!("sarif={}", sarif.display())])
+        .args(["--output-format", &format!("junit={}", junit.display())])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.starts_with("testdata/versions/8.2.1/"), "SEGLINT_FORMAT=concise: {stdout}");
+    let s: Value = serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
+    assert_eq!(s["runs"][0]["results"].as_array().unwrap().len(), 11);
+    assert!(std::fs::read_to_string(&junit).unwrap().contains("<testsuites"));
+    // --format on the command line wins over the environment.
+    let out = seglint()
+        .env("SEGLINT_FORMAT", "concise")
+        .args(["check", "--format", "json", "--now", NOW, "testdata/versions/8.2.1"])
+        .output()
+        .unwrap();
+    assert!(serde_json::from_slice::<Value>(&out.stdout).is_ok());
+    let bad = seglint().args(["check", "--output-format", "yaml=x", "testdata/versions/8.2.1"]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("one of human, json"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+}

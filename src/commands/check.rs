@@ -99,9 +99,14 @@ pub(super) fn run(args: &CheckArgs) -> Outcome {
     let report = run_all(&setup, &policy, &arrays(&setup, &args.arrays, args.recursive), args.common.quiet);
     let judged = |r: Rule| r.origin() != Origin::Observe;
     let doc = Document::Check { report: &report, judged, fails: &|f| policy.fails(f) };
-    let stdout = match super::report(&doc, args.format, &setup.k, &setup.style(&args.common)) {
-        Ok(text) => text,
-        Err(o) => return o,
+    let rendering = setup.style(&args.common);
+    let stdout = if args.statistics {
+        crate::report::concise::statistics(&report)
+    } else {
+        match super::report(&doc, args.format, &setup.k, &rendering) {
+            Ok(text) => text,
+            Err(o) => return o,
+        }
     };
     let mut exit = if report.findings().any(|f| policy.fails(f)) { ExitStatus::Findings } else { ExitStatus::Clean };
     if report.input_errors() > 0 {
@@ -112,6 +117,18 @@ pub(super) fn run(args: &CheckArgs) -> Outcome {
         // Machine formats keep stdout parseable; input errors are also told on stderr.
         for e in report.arrays.iter().filter_map(|a| a.error.as_ref()) {
             stderr.push_str(&render_input_error(e, false));
+        }
+    }
+    // --output-format FORMAT=FILE: the same report in more formats, each file atomic.
+    for (format, path) in &args.output_formats {
+        let mut plain = rendering.clone();
+        plain.style.color = false;
+        let written = super::report(&doc, *format, &setup.k, &plain)
+            .map_err(|o| o.stderr)
+            .and_then(|text| super::write_atomically(path, &text).map_err(|e| super::cannot_write(path, &e).0));
+        if let Err(message) = written {
+            stderr.push_str(&message);
+            exit = exit.max(ExitStatus::Usage);
         }
     }
     if let Some(path) = &args.write_baseline {

@@ -4,9 +4,11 @@
 //! Reporters compute nothing and know nothing of XML or registry syntax; they read findings,
 //! locations and the source files they point at.
 
+pub mod concise;
 pub mod diff;
 pub mod explain;
 pub mod github;
+pub mod gitlab;
 pub mod headers;
 pub mod human;
 pub mod json;
@@ -37,11 +39,21 @@ pub enum Format {
     Github,
     Junit,
     Markdown,
+    Concise,
+    Gitlab,
 }
 
 impl Format {
-    pub const ALL: [Format; 6] =
-        [Format::Human, Format::Json, Format::Sarif, Format::Github, Format::Junit, Format::Markdown];
+    pub const ALL: [Format; 8] = [
+        Format::Human,
+        Format::Json,
+        Format::Sarif,
+        Format::Github,
+        Format::Junit,
+        Format::Markdown,
+        Format::Concise,
+        Format::Gitlab,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -51,6 +63,8 @@ impl Format {
             Format::Github => "github",
             Format::Junit => "junit",
             Format::Markdown => "markdown",
+            Format::Concise => "concise",
+            Format::Gitlab => "gitlab",
         }
     }
 }
@@ -179,6 +193,8 @@ pub fn render(doc: &Document<'_>, format: Format, k: &Knowledge, r: &Rendering) 
         (Document::Check { report, .. }, Github) => github::render(report, r.max_annotations),
         (Document::Check { report, judged, fails }, Junit) => junit::render(report, k, *judged, *fails),
         (Document::Check { report, .. }, Markdown) => markdown::render(report, k, r.max_bytes),
+        (Document::Check { report, .. }, Concise) => concise::render(report),
+        (Document::Check { report, .. }, Gitlab) => gitlab::render(report),
         (Document::Verify { report, .. }, Human) => verify::human(report, k, style),
         (Document::Verify { report, .. }, Json) => verify::json(report, k),
         // The CI formats write findings whatever observed them: verify's are check's.
