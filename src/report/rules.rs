@@ -54,6 +54,41 @@ pub fn doc(r: &RuleDoc, json: bool) -> String {
     out
 }
 
+/// One rule's page of `docs/rules/` (generated; tests/docs.rs keeps it fresh).
+pub fn page(r: &RuleDoc) -> String {
+    let mut out = format!(
+        "<!-- generated from rules/catalog.toml: SEGLINT_UPDATE_DOCS=1 cargo test --test docs -->\n# {} {}\n\n**Severity:** {} · **Reported per:** {}\n\n{}\n\n",
+        r.code,
+        r.name,
+        r.severity.name(),
+        r.reported_per,
+        r.summary
+    );
+    let sections = [("What it checks", &r.what), ("Why it matters", &r.why), ("How to fix it", &r.fix)];
+    for (title, body) in sections {
+        let _ = writeln!(out, "## {title}\n\n{}\n", body.trim());
+        if title == "Why it matters" {
+            let _ = writeln!(out, "## Example\n\n```\n{}\n```\n", r.example.trim_end());
+        }
+    }
+    let sources = if r.sources.is_empty() { "none".to_string() } else { r.sources.join(", ") };
+    let _ = writeln!(out, "## Sources\n\n{sources} (Trustwave knowledge-base articles)");
+    out
+}
+
+/// The index of `docs/rules/`.
+pub fn index(k: &Knowledge) -> String {
+    let mut out = String::from(
+        "<!-- generated from rules/catalog.toml: SEGLINT_UPDATE_DOCS=1 cargo test --test docs -->\n# seglint rules\n\n| code | name | severity | fires when |\n|---|---|---|---|\n",
+    );
+    for r in Rule::ALL.iter().map(|&r| k.doc(r)) {
+        let summary = r.summary.replace('|', "\\|");
+        let _ =
+            writeln!(out, "| [{code}]({code}.md) | {} | {} | {summary} |", r.name, r.severity.name(), code = r.code);
+    }
+    out
+}
+
 /// A data file with line numbers, as findings' `built-in rules/…:N` count them.
 pub fn data(file: &SourceFile, json: bool) -> String {
     if json {
