@@ -140,7 +140,7 @@ fn bad_input_is_exit_3_for_that_file_only() {
     assert_eq!(errors.len(), 2);
     assert!(errors[0]["message"].as_str().unwrap().contains("out of shape"));
     assert_eq!(errors[0]["location"]["line"], 1);
-    assert!(errors[1]["message"].as_str().unwrap().contains("not a message"));
+    assert!(errors[1]["message"].as_str().unwrap().contains("does not start with a header field"));
     assert!(stderr.contains("bad-version.eml") && stderr.contains("not-a-message.txt"), "{stderr}");
     // A field cut off inside its version, and a header over 1 MiB.
     let dir = tempfile::tempdir().unwrap();
@@ -228,4 +228,76 @@ fn the_human_table_and_the_ci_formats() {
         .unwrap();
     let junit = String::from_utf8_lossy(&out.stdout);
     assert!(junit.contains("SEG608") && !junit.contains("SEG101"), "JUnit lists what headers judges: {junit}");
+}
+
+#[test]
+fn byte_order_marks_utf16_and_leading_blank_lines_lose_no_hop() {
+    let dir = tempfile::tempdir().unwrap();
+    let eml = std::fs::read_to_string(root().join("testdata/messages/partner-8x.eml")).unwrap();
+    let bom = dir.path().join("bom.eml");
+    std::fs::write(&bom, format!("\u{feff}{eml}")).unwrap();
+    let utf16 = dir.path().join("utf16.txt");
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(eml.encode_utf16().flat_map(|u| u.to_le_bytes()));
+    std::fs::write(&utf16, bytes).unwrap();
+    let blank = dir.path().join("pasted.txt");
+    std::fs::write(&blank, format!("\r\n  \r\n{eml}")).unwrap();
+    let (code, r, _) = headers(&[bom.to_str().unwrap(), utf16.to_str().unwrap(), blank.to_str().unwrap()]);
+    assert_eq!(code, 0, "{r}");
+    let lines: Vec<u64> = hops(&r).iter().map(|h| h["line"].as_u64().unwrap()).collect();
+    assert_eq!(lines, [1, 1, 3], "one hop each, the pasted one two lines down");
+}
+
+#[test]
+fn what_is_not_a_message_is_refused_not_passed() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("mail.log");
+    std::fs::write(&log, "2024-09-20 14:16:32 delivered to mx1\n2024-09-20 14:16:33 queued\n").unwrap();
+    let binary = dir.path().join("box.gz");
+    std::fs::write(&binary, [0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x41]).unwrap();
+    for file in [&log, &binary] {
+        let (code, r, _) = headers(&[file.to_str().unwrap()]);
+        assert_eq!(code, 3, "{}: {r}", file.display());
+    }
+}
+
+#[test]
+fn seg_version_from_takes_the_newest_message_of_an_mbox() {
+    // inbox.mbox: 8.2.6 (Sep 2024), then 10.2.5 (Feb 2025), then 8.2.6 again (Sep 2024).
+    let (dir, path, _) =
+        variant("testdata/versions/10.1.0/export.xml", " productVersion=\"10.1.0.1203\"", "", "export.xml");
+    let _keep = dir;
+    let (_, r) = check_json(path.to_str().unwrap(), &["--seg-version-from", "testdata/messages/inbox.mbox"]);
+    assert_eq!(r["arrays"][0]["product_version"], "10.2.5+6043");
+}
+
+#[test]
+fn a_weak_suite_points_at_the_inbound_minimum_that_predicted_otherwise() {
+    let (_, r, _) = headers(&["--array", "testdata/versions/10.1.0", "testdata/messages/pasted-headers.txt"]);
+    let f = r["findings"].as_array().unwrap().iter().find(|f| f["code"] == "SEG606").unwrap();
+    assert_eq!(f["observation"]["predicted_evidence"], "explicit");
+    assert_eq!(
+        (f["location"]["file"].as_str(), f["location"]["line"].as_u64()),
+        (Some("testdata/versions/10.1.0/export.xml"), Some(8))
+    );
+    assert_eq!(f["setting"], "minimumCipherStrength");
+}
+
+#[test]
+fn sarif_tells_an_unreadable_message_file() {
+    let out = seglint()
+        .args([
+            "headers",
+            "--format",
+            "sarif",
+            "testdata/messages/partner-8x.eml",
+            "testdata/messages/not-a-message.txt",
+        ])
+        .output()
+        .unwrap();
+    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let inv = &sarif["runs"][0]["invocations"][0];
+    assert_eq!(inv["executionSuccessful"], false);
+    assert_eq!(inv["toolExecutionNotifications"].as_array().unwrap().len(), 1);
+    assert_eq!(out.status.code(), Some(3));
 }

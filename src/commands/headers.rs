@@ -94,6 +94,16 @@ pub(super) fn run(args: &HeadersArgs) -> Outcome {
     if !errors.is_empty() {
         exit = ExitStatus::Input;
     }
+    // The CI formats tell an unreadable file as `check` tells an unreadable array (a SARIF
+    // notification, a JUnit error, an annotation); human and JSON list them on their own.
+    if !matches!(args.format, crate::cli::Format::Human | crate::cli::Format::Json) {
+        check.arrays.extend(errors.iter().map(|e| ArrayReport {
+            source: e.file.clone().unwrap_or_default(),
+            array: None,
+            error: Some(e.clone()),
+            findings: vec![],
+        }));
+    }
     let report = HeadersReport { messages, errors, check };
     let doc = Document::Headers { report: &report, fails: &|f| policy.fails(f) };
     let stdout = match super::report(&doc, args.format, &setup.k, &setup.style(&args.common)) {

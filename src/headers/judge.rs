@@ -73,7 +73,7 @@ impl Judge<'_> {
         let mut out: Vec<Finding> = self.version(server, hop).into_iter().collect();
         let Some(d) = self.posture.inbound_of(&server.name).filter(|d| d.tls_enabled.value) else { return out };
         out.extend(self.protocol(server, hop, d));
-        out.extend(self.weak_suite(server, hop));
+        out.extend(self.weak_suite(server, hop, d));
         out
     }
 
@@ -110,25 +110,27 @@ impl Judge<'_> {
     }
 
     /// SEG606: the hop negotiated a suite of a weak class.
-    fn weak_suite(&self, server: &Server, hop: &Hop) -> Option<Finding> {
+    fn weak_suite(&self, server: &Server, hop: &Hop, d: &DirectionPosture) -> Option<Finding> {
         let tls = hop.fields.tls.as_ref().filter(|t| !t.weak.is_empty())?;
         let cipher = tls.cipher.clone().unwrap_or_default();
         let classes = tls.weak.iter().map(|w| w.name()).collect::<Vec<_>>().join(", ");
-        let mut f = self.finding(
-            Rule::ObservedWeakSuites,
-            server,
-            hop,
-            format!("{cipher} ({classes})"),
-            "no weak suite".into(),
-            Evidence::Default,
-        );
+        // What predicted "no weak suite": the server's inbound minimum cipher strength.
+        let floor = d.cipher_floor.as_ref();
+        let predicted =
+            floor.map_or("no weak suite".to_string(), |fl| format!("no weak suite (minimum {})", fl.value.name()));
+        let evidence = floor.map_or(Evidence::Default, |fl| fl.evidence);
+        let mut f =
+            self.finding(Rule::ObservedWeakSuites, server, hop, format!("{cipher} ({classes})"), predicted, evidence);
         f.message = format!(
             "{} received with the weak suite {cipher} ({classes}), as a message's Received field shows",
             server.name
         );
-        f.help = "raise the inbound minimum cipher strength of the server to Medium or High (Mail Servers → server → Inbound Security), and remove a TLSCipherList that lets weak classes in".into();
-        f.location = server.inbound.loc.or(Some(server.name_loc));
-        f.label = "this server's inbound security".into();
+        f.help = "raise the inbound minimum cipher strength of the server to Medium or High (Mail Servers → server → Inbound Security (TLS)), commit configuration and restart the Receiver service".into();
+        f.location = floor.and_then(|fl| fl.loc);
+        f.data = floor.filter(|fl| fl.loc.is_none()).and_then(|fl| fl.data.map(|x| (x, fl.via.clone())));
+        f.label = "the inbound minimum cipher strength".into();
+        f.setting = Some("minimumCipherStrength".into());
+        f.sources = floor.map(|fl| fl.sources.clone()).unwrap_or_default();
         Some(f)
     }
 
@@ -145,7 +147,11 @@ impl Judge<'_> {
         let evidence = if self.array.version_loc.is_some() { Evidence::Explicit } else { Evidence::Default };
         let mut f = self.finding(Rule::ObservedVersionMismatch, server, hop, shown(&seen), shown(export), evidence);
         f.direction = None;
-        let whose = if self.array.version_loc.is_some() { "the export is of" } else { "--seg-version says" };
+        let whose = if self.array.version_loc.is_some() {
+            "the export is of"
+        } else {
+            "the version in use (--seg-version, --seg-version-from or seglint.toml) is"
+        };
         f.message = format!(
             "{} stamped {} {} in a message's Received field, but {whose} {}",
             server.name,

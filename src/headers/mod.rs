@@ -51,10 +51,18 @@ pub struct Message {
 
 /// The messages of one file's bytes: an mbox when it starts with `From `, else one message (an
 /// `.eml` or a pasted header block).
-pub fn read(display: &str, bytes: &[u8]) -> Result<Vec<Message>, InputError> {
-    let text = String::from_utf8_lossy(bytes);
+pub fn read(display: &str, raw: &[u8]) -> Result<Vec<Message>, InputError> {
+    if raw.contains(&0) && !raw.starts_with(&[0xFF, 0xFE]) && !raw.starts_with(&[0xFE, 0xFF]) {
+        return Err(InputError::new(format!("{display}: binary data, not a message"))
+            .help("give an .eml file, an mbox file, or the header block of a message as a mail client shows it"));
+    }
+    // A byte-order mark or UTF-16 (Notepad, PowerShell) is decoded; 8-bit header bytes that are
+    // not UTF-8 are kept as replacement characters.
+    let text = crate::input::decode::decode(raw).unwrap_or_else(|_| String::from_utf8_lossy(raw).into_owned());
+    let text = text.trim_start_matches('\u{feff}');
+    let bytes = text.as_bytes();
     if !bytes.starts_with(b"From ") {
-        return Ok(vec![message(display, &text, bytes, 1, 1)?]);
+        return Ok(vec![message(display, text, bytes, 1, 1)?]);
     }
     let mut out = Vec::new();
     let mut line = 1;
@@ -63,7 +71,7 @@ pub fn read(display: &str, bytes: &[u8]) -> Result<Vec<Message>, InputError> {
         let m = m.map_err(|e| InputError::new(format!("{display}: cannot read the mbox: {e}")))?;
         let contents = m.contents();
         // The `From ` line, then the message; `>From ` lines keep their count when unescaped.
-        out.push(message(display, &text, contents, i + 1, line + 1)?);
+        out.push(message(display, text, contents, i + 1, line + 1)?);
         line += 1 + contents.iter().filter(|&&b| b == b'\n').count();
     }
     if out.is_empty() {
@@ -72,8 +80,26 @@ pub fn read(display: &str, bytes: &[u8]) -> Result<Vec<Message>, InputError> {
     Ok(out)
 }
 
-fn line_of(bytes: &[u8], offset: usize) -> usize {
-    1 + bytes[..offset.min(bytes.len())].iter().filter(|&&b| b == b'\n').count()
+/// Line numbers of offsets met in increasing order, counting each byte once.
+struct Lines<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+    line: usize,
+}
+
+impl Lines<'_> {
+    fn at(&mut self, offset: usize) -> usize {
+        let offset = offset.clamp(self.offset, self.bytes.len());
+        self.line += self.bytes[self.offset..offset].iter().filter(|&&b| b == b'\n').count();
+        self.offset = offset;
+        self.line
+    }
+}
+
+/// Whether a line can begin a header block: `Name: value`, the name printable ASCII.
+fn is_field(line: &[u8]) -> bool {
+    let Some(colon) = line.iter().position(|&b| b == b':') else { return false };
+    colon > 0 && line[..colon].iter().all(|&b| b.is_ascii_graphic())
 }
 
 /// An error at `line` of the file, pointing at that line's text.
@@ -85,6 +111,21 @@ fn error_at(display: &str, text: &str, line: usize, message: String) -> InputErr
 
 /// One message's SEG hops; `first_line` is where its bytes start in the file.
 fn message(display: &str, text: &str, bytes: &[u8], index: usize, first_line: usize) -> Result<Message, InputError> {
+    // A pasted block may start with blank lines: skipped, and counted.
+    let blank = bytes.iter().take_while(|b| b.is_ascii_whitespace()).count();
+    let skipped = bytes[..blank].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let first_line = first_line + bytes[..skipped].iter().filter(|&&b| b == b'\n').count();
+    let bytes = &bytes[skipped..];
+    let first = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+    if !is_field(first.trim_ascii_start()) {
+        return Err(error_at(
+            display,
+            text,
+            first_line,
+            format!("message {index} does not start with a header field (`Name: value`)"),
+        )
+        .help("give an .eml file, an mbox file, or the header block of a message as a mail client shows it"));
+    }
     let parsed = mail_parser::MessageParser::default().parse_headers(bytes);
     let Some(parsed) = parsed.filter(|m| !m.headers().is_empty()) else {
         return Err(error_at(display, text, first_line, format!("message {index} is not a message: no header fields"))
@@ -98,8 +139,9 @@ fn message(display: &str, text: &str, bytes: &[u8], index: usize, first_line: us
         hops: vec![],
         other_hops: vec![],
     };
+    let mut lines = Lines { bytes, offset: 0, line: first_line };
     for h in parsed.headers() {
-        let line = first_line + line_of(bytes, h.offset_field as usize) - 1;
+        let line = lines.at(h.offset_field as usize);
         let (start, end) = (h.offset_start as usize, (h.offset_end as usize).min(bytes.len()));
         if end.saturating_sub(h.offset_field as usize) > MAX_FIELD {
             return Err(error_at(
@@ -128,7 +170,22 @@ fn message(display: &str, text: &str, bytes: &[u8], index: usize, first_line: us
 /// The version of the newest SEG hop that names one (the first field is the newest), for
 /// `--seg-version-from`.
 pub fn newest_version(messages: &[Message]) -> Option<semver::Version> {
-    let hop = messages.iter().flat_map(|m| &m.hops).find(|h| h.fields.version.is_some())?;
+    // Each message's newest versioned hop is its first; of those, the latest by date (an mbox
+    // appends, so without dates the last message's).
+    let date = |h: &Hop| {
+        h.fields
+            .date
+            .as_deref()
+            .and_then(mail_parser::DateTime::parse_rfc822)
+            .filter(|d| d.is_valid())
+            .map(|d| d.to_timestamp())
+    };
+    let hop = messages
+        .iter()
+        .filter_map(|m| m.hops.iter().find(|h| h.fields.version.is_some()))
+        .enumerate()
+        .max_by_key(|(i, h)| (date(h), *i))
+        .map(|(_, h)| h)?;
     let core = hop.fields.version.as_deref()?;
     let text = match &hop.fields.build {
         Some(b) => format!("{core}.{b}"),
@@ -171,7 +228,7 @@ mod tests {
     #[test]
     fn what_is_not_a_message_is_an_error_with_its_line() {
         let e = read("x.txt", b"just some text\nwithout headers\n").unwrap_err();
-        assert!(e.message.contains("not a message"), "{}", e.message);
+        assert!(e.message.contains("does not start with a header field"), "{}", e.message);
         let bad = "Received: from a (Not Verified[192.0.2.1]) by mx with Trustwave SEG (v8,2) id <B1>; Tue, 2 Jan 2024 10:00:00 +0000\r\nSubject: x\r\n\r\n";
         let e = read("bad.eml", bad.as_bytes()).unwrap_err();
         assert!(e.message.contains("out of shape"), "{}", e.message);

@@ -52,6 +52,8 @@ pub enum HopError {
     Version(String),
     #[error("the field ends inside `{0}`: a folded line is cut off")]
     Truncated(char),
+    #[error("the field ends before its `; date`: a folded line is cut off")]
+    NoDate,
 }
 
 /// Collapses folding and runs of white space: `(v10, 2, 5,\r\n 6043)` → `(v10, 2, 5, 6043)`.
@@ -68,11 +70,31 @@ fn token_after<'a>(text: &'a str, word: &str) -> Option<&'a str> {
     (end > 0).then(|| &rest[..end])
 }
 
-/// The text between `open` and the next `close` after it.
+/// The text between `open` (any case) and the next `close` after it.
 fn between<'a>(text: &'a str, open: &str, close: char) -> Option<&'a str> {
-    let start = text.find(open)? + open.len();
+    // ASCII lower-casing keeps every byte offset.
+    let start = text.to_ascii_lowercase().find(&open.to_ascii_lowercase())? + open.len();
     let end = start + text[start..].find(close)?;
     Some(text[start..end].trim())
+}
+
+/// Without the white space a fold put inside a token (`TLSv1.␠0`, `2001:db8:␠25::1`).
+fn joined(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The inside of the version comment: `(` then `v` then a digit, spaces allowed between, so
+/// `(vps1.example …)` is not taken for one.
+fn version_comment(text: &str) -> Option<&str> {
+    text.match_indices('(').find_map(|(i, _)| {
+        let rest = text[i + 1..].trim_start();
+        let after_v = rest.strip_prefix(['v', 'V'])?.trim_start();
+        after_v.starts_with(|c: char| c.is_ascii_digit()).then(|| {
+            let start = text.len() - after_v.len();
+            let end = text[start..].find(')').map_or(text.len(), |e| start + e);
+            &text[start..end]
+        })
+    })
 }
 
 /// Whether `text` closes every `(`, `[` and `<` it opens; the first one left open.
@@ -92,7 +114,7 @@ fn unclosed(text: &str) -> Option<char> {
 
 /// The version part: `(v8,2,6,11305)` → (`8.2.6`, `11305`); `None` without one.
 fn version(text: &str) -> Result<Option<(String, Option<String>)>, HopError> {
-    let Some(inner) = between(text, "(v", ')') else { return Ok(None) };
+    let Some(inner) = version_comment(text) else { return Ok(None) };
     let compact: String = inner.chars().filter(|c| !c.is_whitespace()).collect();
     let parts: Vec<&str> = compact.split([',', '.']).collect();
     let numeric = parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
@@ -104,19 +126,22 @@ fn version(text: &str) -> Result<Option<(String, Option<String>)>, HopError> {
 
 /// `(using TLS: TLSv1.2, AES256-GCM-SHA384)` → protocol and cipher, with the cipher's facts.
 fn tls(text: &str) -> Option<HopTls> {
-    let inner = between(text, "(using TLS:", ')')?;
+    let inner = joined(between(text, "(using TLS:", ')')?);
     let (protocol_text, cipher) = match inner.split_once(',') {
-        Some((p, c)) => (p.trim(), Some(c.trim().to_string()).filter(|c| !c.is_empty())),
-        None => (inner.trim(), None),
+        Some((p, c)) => (p, Some(c.to_string()).filter(|c| !c.is_empty())),
+        None => (inner.as_str(), None),
     };
-    let protocol = match protocol_text {
-        "SSLv3" => Some(Protocol::Ssl3),
-        "TLSv1" | "TLSv1.0" => Some(Protocol::Tls10),
-        "TLSv1.1" => Some(Protocol::Tls11),
-        "TLSv1.2" => Some(Protocol::Tls12),
-        "TLSv1.3" => Some(Protocol::Tls13),
+    let protocol = match protocol_text.to_ascii_lowercase().as_str() {
+        "sslv2" => Some(Protocol::Ssl2),
+        "sslv3" => Some(Protocol::Ssl3),
+        "tlsv1" | "tlsv1.0" => Some(Protocol::Tls10),
+        "tlsv1.1" => Some(Protocol::Tls11),
+        "tlsv1.2" => Some(Protocol::Tls12),
+        "tlsv1.3" => Some(Protocol::Tls13),
         _ => None,
     };
+    // OpenSSL names are upper case but for the TLSv1.3 ones; a lower-cased paste still matches.
+    let cipher = cipher.map(|c| c.to_ascii_uppercase());
     let facts = cipher.as_deref().and_then(crate::suites::by_openssl_name);
     // A name no registry entry has still brings in the classes its words name (SEG203's reading).
     let weak = match (&facts, &cipher) {
@@ -134,9 +159,11 @@ pub fn read(text: &str) -> Result<Option<Fields>, HopError> {
         None => (text, None),
     };
     let with = token_with(body);
-    let product = with.and_then(|w| PRODUCTS.iter().find(|p| w.starts_with(**p))).map(|p| p.to_string());
-    let id = between(body, " id <", '>').map(String::from);
-    let verified_ip = between(body, "Verified[", ']').map(String::from);
+    let product = with
+        .and_then(|w| PRODUCTS.iter().find(|p| w.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p))))
+        .map(|p| p.to_string());
+    let id = between(body, " id <", '>').map(joined);
+    let verified_ip = between(body, "Verified[", ']').map(joined);
     let seg_forms = verified_ip.is_some() && id.as_deref().is_some_and(|i| i.starts_with('B'));
     if product.is_none() && !seg_forms {
         return Ok(None);
@@ -144,16 +171,22 @@ pub fn read(text: &str) -> Result<Option<Fields>, HopError> {
     if let Some(open) = unclosed(text) {
         return Err(HopError::Truncated(open));
     }
+    // Every SEG hop ends in `; date`: without one, the paste stopped inside the field.
+    if date.is_none() {
+        return Err(HopError::NoDate);
+    }
     let (version, build) = match &product {
         Some(_) => version(body)?.map_or((None, None), |(v, b)| (Some(v), b)),
         None => (None, None),
     };
     let tls = tls(body);
-    let from_ip = verified_ip.or_else(|| between(body, "[", ']').map(String::from));
+    let from_ip = verified_ip.or_else(|| between(body, "[", ']').map(joined));
     Ok(Some(Fields {
         by: token_after(body, "by ").map(String::from),
         from: token_after(body, "from ").map(String::from),
-        from_ip: from_ip.map(|ip| ip.trim_start_matches("IPv6:").to_string()),
+        from_ip: from_ip.map(|ip| {
+            if ip.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("ipv6:")) { ip[5..].to_string() } else { ip }
+        }),
         product,
         version,
         build,
@@ -166,7 +199,7 @@ pub fn read(text: &str) -> Result<Option<Fields>, HopError> {
 
 /// The product part after ` with `.
 fn token_with(body: &str) -> Option<&str> {
-    let at = body.find(" with ")? + " with ".len();
+    let at = body.to_ascii_lowercase().find(" with ")? + " with ".len();
     Some(body[at..].trim_start())
 }
 
@@ -245,5 +278,29 @@ mod tests {
             read("from a (Not Verified[192.0.2.1]) by mx with Trustwave SEG (v10, 2, 5,"),
             Err(HopError::Truncated('('))
         );
+        assert_eq!(
+            read("from a (Not Verified[192.0.2.1]) by mx with Trustwave SEG (v8,2,6,11305)"),
+            Err(HopError::NoDate)
+        );
+    }
+
+    #[test]
+    fn folds_inside_tokens_and_other_cases_are_read() {
+        let hop = |t: &str| read(&unfold(t)).unwrap().unwrap();
+        let f = hop(
+            "from vps1.example (vps1.example [192.0.2.7]) by seg01 with trustwave seg ( v8,2,6,11305) (using tls: tlsv1.\r\n 0, ecdhe-rsa-aes256-gcm-\r\n sha384) id <B66ed\r\n 67a>; Fri, 20 Sep 2024 14:16:32 +0200",
+        );
+        assert_eq!((f.product.as_deref(), f.version.as_deref()), (Some("Trustwave SEG"), Some("8.2.6")));
+        let t = f.tls.unwrap();
+        assert_eq!(
+            (t.protocol, t.cipher.as_deref(), t.bits),
+            (Some(Protocol::Tls10), Some("ECDHE-RSA-AES256-GCM-SHA384"), Some(256))
+        );
+        assert_eq!(f.id.as_deref(), Some("B66ed67a"));
+        let v6 = hop(
+            "from a (Not Verified[ipv6:2001:db8:\r\n 25::1]) by mx with MailMarshal (v7,2,3,1) (using TLS: SSLv2, DES-CBC-MD5) id <B1>; Mon, 1 Jan 2018 10:00:00 +0000",
+        );
+        assert_eq!(v6.from_ip.as_deref(), Some("2001:db8:25::1"));
+        assert_eq!(v6.tls.unwrap().protocol, Some(Protocol::Ssl2));
     }
 }
