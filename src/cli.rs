@@ -219,6 +219,12 @@ pub struct CheckArgs {
     #[arg(long)]
     pub statistics: bool,
 
+    /// Write the settings that clear today's fixable findings to FILE, in the version's own form
+    /// (FILE.reg for 7.x/8.x, FILE.settings for 10.x), checked by running the rules again with
+    /// them; findings no setting fixes are listed. One array; an existing FILE is not replaced.
+    #[arg(long, value_name = "FILE")]
+    pub emit_fix: Option<PathBuf>,
+
     /// Exit 1 when a finding is at or above this severity; `never` always exits 0 on findings.
     /// Default: seglint.toml's fail-on, else error.
     #[arg(long, value_enum, value_name = "SEVERITY")]

@@ -13,6 +13,7 @@ pub mod cli;
 pub mod commands;
 pub mod diff;
 pub mod finding;
+pub mod fix;
 pub mod headers;
 pub mod input;
 pub mod knowledge;

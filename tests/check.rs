@@ -340,3 +340,57 @@ fn a_dash_reads_the_export_from_standard_input() {
     assert!(!json["findings"].as_array().unwrap().is_empty());
     assert!(json["findings"].as_array().unwrap().iter().any(|f| f["location"]["file"] == "-"), "{json}");
 }
+
+#[test]
+fn emit_fix_writes_the_settings_that_clear_fixable_findings_and_the_rerun_agrees() {
+    let dir = tempfile::tempdir().unwrap();
+    let array = dir.path().join("contoso");
+    std::fs::create_dir(&array).unwrap();
+    for f in ["export.xml", "tls.reg"] {
+        std::fs::copy(root().join("testdata/versions/8.2.1").join(f), array.join(f)).unwrap();
+    }
+    let fix = dir.path().join("fix.reg");
+    let out = seglint()
+        .args(["check", "-q", "--now", NOW, "--emit-fix", fix.to_str().unwrap(), array.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("clears 5 of 11 findings"), "{said}");
+    assert!(said.contains("not fixed by a setting: SEG106, SEG201, SEG204, SEG301 (MAIL02), SEG402, SEG501"), "{said}");
+    let bytes = std::fs::read(&fix).unwrap();
+    assert_eq!(&bytes[..2], &[0xFF, 0xFE], "a .reg as regedit writes it (UTF-16LE)");
+    // Imported beside the export, the fix leaves exactly what it said it would.
+    std::fs::copy(&fix, array.join("zz-fix.reg")).unwrap();
+    let (_, json) = check_json(array.to_str().unwrap(), &[]);
+    let mut left = codes(&json);
+    left.sort();
+    assert_eq!(left, ["SEG106", "SEG201", "SEG204", "SEG301", "SEG402", "SEG501"]);
+    // An existing file is not replaced; the wrong form is refused.
+    let again = seglint()
+        .args(["check", "--now", NOW, "--emit-fix", fix.to_str().unwrap(), "testdata/versions/8.2.1"])
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(2));
+    let wrong = dir.path().join("fix.settings");
+    let out = seglint()
+        .args(["check", "--now", NOW, "--emit-fix", wrong.to_str().unwrap(), "testdata/versions/8.2.1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("takes .reg settings"));
+}
+
+#[test]
+fn emit_fix_on_10_x_writes_advanced_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let fix = dir.path().join("fix.settings");
+    let out = seglint()
+        .args(["check", "--now", NOW, "--emit-fix", fix.to_str().unwrap(), "testdata/versions/10.1.0"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("clears 3 of 5 findings (SEG103, SEG103 (SEG02), SEG502)"), "{said}");
+    let text = std::fs::read_to_string(&fix).unwrap();
+    assert!(text.lines().any(|l| l.starts_with("Sender.SSLMethodTLSv1_1 = 0")), "{text}");
+    assert!(text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).all(|l| l.contains(" = ")), "{text}");
+}

@@ -87,6 +87,71 @@ fn run_all(setup: &Setup, policy: &Policy, specs: &[ArraySpec], quiet: bool) -> 
     CheckReport { arrays, baseline }
 }
 
+/// `--emit-fix FILE`: the fix of the one array, written when it clears findings and brings none
+/// in; what it did, and the status (a usage error for a wrong FILE or several arrays).
+fn emit_fix(setup: &Setup, report: &CheckReport, path: &Path) -> (String, ExitStatus) {
+    let usage = |m: String| (format!("error: {m}\n"), ExitStatus::Usage);
+    let [one] = report.arrays.as_slice() else {
+        return usage("--emit-fix writes the settings of one array; give one ARRAY".into());
+    };
+    let Some(array) = &one.array else { return (String::new(), ExitStatus::Input) };
+    let form = crate::migrate::EmittedForm::of(setup.k.row_for(&array.version).row.store);
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    if form != crate::migrate::EmittedForm::None && ext != form.extension() {
+        return usage(format!(
+            "SEG {} takes .{} settings: name the file *.{}",
+            crate::version::without_build(&array.version),
+            form.extension(),
+            form.extension()
+        ));
+    }
+    let fix = match crate::fix::fix(&setup.k, array, setup.now, &path.display().to_string()) {
+        Ok(f) => f,
+        Err(e) => return (super::render_input_error(&e, setup.color), ExitStatus::Input),
+    };
+    let list = |fs: &[crate::finding::Finding]| {
+        fs.iter()
+            .map(|f| format!("{}{}", f.rule.code(), f.server.as_deref().map(|s| format!(" ({s})")).unwrap_or_default()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let not_fixed = if fix.remaining.is_empty() {
+        String::new()
+    } else {
+        format!("\n  not fixed by a setting: {}", list(&fix.remaining))
+    };
+    if !fix.introduced.is_empty() {
+        return (
+            format!("error: the fix would bring in {}; nothing written{not_fixed}\n", list(&fix.introduced)),
+            ExitStatus::Usage,
+        );
+    }
+    if fix.cleared.is_empty() {
+        return (
+            format!("no setting clears today's findings; {} not written{not_fixed}\n", path.display()),
+            ExitStatus::Clean,
+        );
+    }
+    let bytes = match fix.emitted.form {
+        crate::migrate::EmittedForm::Registry => crate::migrate::reg_bytes(&fix.emitted.text),
+        _ => fix.emitted.text.clone().into_bytes(),
+    };
+    match super::write_bytes_atomically(path, &bytes, false) {
+        Ok(()) => (
+            format!(
+                "wrote {} ({} settings): clears {} of {} findings ({}){not_fixed}\n",
+                path.display(),
+                fix.emitted.lines.len(),
+                fix.cleared.len(),
+                fix.cleared.len() + fix.remaining.len(),
+                list(&fix.cleared)
+            ),
+            ExitStatus::Clean,
+        ),
+        Err(e) => super::cannot_write(path, &e),
+    }
+}
+
 pub(super) fn run(args: &CheckArgs) -> Outcome {
     let setup = match Setup::new(&args.common, args.output.as_deref()) {
         Ok(s) => s,
@@ -130,6 +195,11 @@ pub(super) fn run(args: &CheckArgs) -> Outcome {
             stderr.push_str(&message);
             exit = exit.max(ExitStatus::Usage);
         }
+    }
+    if let Some(path) = &args.emit_fix {
+        let (message, status) = emit_fix(&setup, &report, path);
+        stderr.push_str(&message);
+        exit = exit.max(status);
     }
     if let Some(path) = &args.write_baseline {
         let (message, status) = super::write_baseline(path, report.findings());

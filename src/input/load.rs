@@ -302,6 +302,27 @@ fn under(key: &str, prefix: &str) -> bool {
         && (key.len() == prefix.len() || key.as_bytes()[prefix.len()] == b'\\')
 }
 
+/// The array with one more `.reg` or `.settings` text merged, as if imported on the Array
+/// Manager: what it sets replaces the earlier values of the same names (a fix's self-check).
+pub fn with_file(array: &Array, display: &str, text: &str) -> Result<Array, InputError> {
+    let mut a = array.clone();
+    let id = a.files.len();
+    let bad = |e: &dyn miette::Diagnostic| InputError::from_diagnostic(display, text, e);
+    if display.to_ascii_lowercase().ends_with(".reg") {
+        merge_reg(&mut a, id, reg::parse(text).map_err(|e| bad(&e))?);
+    } else {
+        merge_settings(&mut a, id, settings::parse(text).map_err(|e| bad(&e))?);
+    }
+    let key = |s: &Setting| match &s.origin {
+        SettingOrigin::Registry { key } => format!("{}\\{}", key, s.name).to_ascii_lowercase(),
+        SettingOrigin::Advanced => s.name.to_ascii_lowercase(),
+    };
+    let set: std::collections::HashSet<String> = a.settings.iter().filter(|s| s.loc.file == id).map(key).collect();
+    a.settings.retain(|s| s.loc.file == id || !set.contains(&key(s)));
+    a.files.push(SourceFile { path: display.into(), display: display.to_string(), text: text.to_string() });
+    Ok(a)
+}
+
 /// Applies a `.reg` file in order: values add, `-` deletes a value, `[-KEY]` deletes a key tree.
 fn merge_reg(array: &mut Array, file: FileId, parsed: reg::RegFile) {
     merge_comments(array, file, parsed.comments);

@@ -10,4 +10,4 @@ pub mod settings;
 pub mod xml;
 
 pub use error::{InputDiagnostic, InputError};
-pub use load::{ArraySpec, LoadOptions, discover, load, load_text, read_bounded, read_file_bounded};
+pub use load::{ArraySpec, LoadOptions, discover, load, load_text, read_bounded, read_file_bounded, with_file};
