@@ -301,3 +301,24 @@ fn sarif_tells_an_unreadable_message_file() {
     assert_eq!(inv["toolExecutionNotifications"].as_array().unwrap().len(), 1);
     assert_eq!(out.status.code(), Some(3));
 }
+
+#[test]
+fn an_unescaped_from_line_in_a_body_stays_in_that_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let mbox = std::fs::read_to_string(root().join("testdata/messages/inbox.mbox")).unwrap();
+    let broken = mbox.replacen(">From the archive", "From the archive, as a careless client wrote it", 1);
+    let path = dir.path().join("broken.mbox");
+    std::fs::write(&path, broken).unwrap();
+    let (code, r, _) = headers(&[path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{r}");
+    assert_eq!(hops(&r).len(), 3);
+    assert_eq!(r["messages"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn an_unreadable_array_is_told_in_json_and_the_hops_still_listed() {
+    let (code, r, _) = headers(&["--array", "testdata/malformed/unclosed.xml", "testdata/messages/partner-8x.eml"]);
+    assert_eq!(code, 3);
+    assert!(r["array"]["error"]["message"].as_str().unwrap().contains("malformed"), "{r}");
+    assert_eq!(hops(&r).len(), 1);
+}

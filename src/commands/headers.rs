@@ -70,17 +70,15 @@ pub(super) fn run(args: &HeadersArgs) -> Outcome {
         Ok(p) => p.observing(),
         Err(o) => return o,
     };
-    let array = match args.array.as_ref().map(|p| input::load(&ArraySpec::new(p), &setup.load)).transpose() {
-        Ok(a) => a,
-        Err(e) => {
-            return Outcome {
-                stderr: render_input_error(&e, setup.color),
-                exit: ExitStatus::Input,
-                ..Outcome::default()
-            };
+    // An array that cannot be read is told as `check` tells it; the hops are still listed.
+    let (array, array_error) = match args.array.as_ref().map(|p| (p, input::load(&ArraySpec::new(p), &setup.load))) {
+        Some((_, Ok(a))) => (Some(a), None),
+        Some((p, Err(e))) => {
+            (None, Some(ArrayReport { source: p.display().to_string(), array: None, error: Some(e), findings: vec![] }))
         }
+        None => (None, None),
     };
-    if let Some(message) = unknown_server(args, array.as_ref()) {
+    if let Some(message) = unknown_server(args, array.as_ref()).filter(|_| array_error.is_none()) {
         return Outcome::usage(message);
     }
     let (mut messages, errors) = read_all(args, args.common.max_input_size);
@@ -89,8 +87,15 @@ pub(super) fn run(args: &HeadersArgs) -> Outcome {
         check.arrays.push(judged(&setup, &policy, array, &args.servers, &mut messages));
         check.baseline = policy.fixed(check.findings());
     }
+    let mut exit = ExitStatus::Clean;
+    if let Some(failed) = array_error {
+        check.arrays.push(failed);
+        exit = ExitStatus::Input;
+    }
     let stderr: String = errors.iter().map(|e| render_input_error(e, setup.color)).collect();
-    let mut exit = if check.findings().any(|f| policy.fails(f)) { ExitStatus::Findings } else { ExitStatus::Clean };
+    if check.findings().any(|f| policy.fails(f)) {
+        exit = exit.max(ExitStatus::Findings);
+    }
     if !errors.is_empty() {
         exit = ExitStatus::Input;
     }

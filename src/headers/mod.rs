@@ -70,8 +70,12 @@ pub fn read(display: &str, raw: &[u8]) -> Result<Vec<Message>, InputError> {
     for (i, m) in mail_parser::mailbox::mbox::MessageIterator::new(reader).enumerate() {
         let m = m.map_err(|e| InputError::new(format!("{display}: cannot read the mbox: {e}")))?;
         let contents = m.contents();
-        // The `From ` line, then the message; `>From ` lines keep their count when unescaped.
-        out.push(message(display, text, contents, i + 1, line + 1)?);
+        // The `From ` line, then the message; `>From ` lines keep their count when unescaped. A
+        // `From ` line a body left unescaped starts no header block: it stays body text.
+        let starts_message = contents.split(|&b| b == b'\n').next().is_some_and(|l| is_field(l.trim_ascii_start()));
+        if i == 0 || starts_message {
+            out.push(message(display, text, contents, out.len() + 1, line + 1)?);
+        }
         line += 1 + contents.iter().filter(|&&b| b == b'\n').count();
     }
     if out.is_empty() {
