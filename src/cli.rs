@@ -660,20 +660,17 @@ pub struct HeadersArgs {
 }
 
 /// `FORMAT=FILE` for `--output-format`.
-fn parse_format_file(s: &str) -> Result<(Format, PathBuf), String> {
+fn parse_format_file(s: &str) -> Result<(Format, PathBuf), ValueError> {
     let (format, file) =
-        s.split_once('=').ok_or_else(|| format!("`{s}` is not FORMAT=FILE, e.g. sarif=seglint.sarif"))?;
+        s.split_once('=').filter(|(_, f)| !f.trim().is_empty()).ok_or_else(|| ValueError::FormatFile(s.to_string()))?;
     let format = Format::from_str(format.trim(), true).map_err(|_| {
         let names: Vec<String> = Format::value_variants()
             .iter()
             .filter_map(|v| v.to_possible_value())
             .map(|v| v.get_name().to_string())
             .collect();
-        format!("`{format}` is not a format; one of {}", names.join(", "))
+        ValueError::FormatName(format.to_string(), names.join(", "))
     })?;
-    if file.trim().is_empty() {
-        return Err(format!("`{s}` names no file"));
-    }
     Ok((format, PathBuf::from(file)))
 }
 
@@ -765,6 +762,10 @@ pub enum ValueError {
         "`{0}` cannot be served: the listener (rustls) serves TLSv1.2 and TLSv1.3; a sender offering only older protocols gets a protocol_version alert, and its hello is still recorded"
     )]
     ServedProtocol(String),
+    #[error("`{0}` is not FORMAT=FILE, e.g. sarif=seglint.sarif")]
+    FormatFile(String),
+    #[error("`{0}` is not a format; one of {1}")]
+    FormatName(String, String),
     #[error("`{0}` is not NAME=HOST; e.g. SEG01=seg01.contoso.com")]
     ServerHost(String),
     #[error("`{0}` is not NAME=HOST[:PORT]; e.g. MAIL01=10.0.0.11 or MAIL02=[2001:db8::12]:2525")]

@@ -17,25 +17,28 @@ use std::net::{IpAddr, ToSocketAddrs};
 use std::sync::Arc;
 
 /// `--server NAME=HOST`: each name known to the array, each host resolved to its addresses.
-fn senders(args: &ListenArgs, array: Option<&Array>) -> Result<Vec<(String, IpAddr)>, String> {
+fn senders(args: &ListenArgs, array: Option<&Array>) -> Result<Vec<(String, IpAddr)>, Outcome> {
+    let usage = |m: String| Outcome::usage(format!("error: {m}\n"));
     let mut out = Vec::new();
     for (name, target) in &args.servers {
         let Some(array) = array else {
-            return Err("--server needs --array: it says which server of the array sends from an address".into());
+            return Err(usage(
+                "--server needs --array: it says which server of the array sends from an address".into(),
+            ));
         };
         let Some(server) = array.server(name) else {
             let names: Vec<&str> = array.servers.iter().map(|s| s.name.as_str()).collect();
-            return Err(format!(
+            return Err(usage(format!(
                 "--server {name}=…: the array has no server {name}\n  help: the servers are {}",
                 names.join(", ")
-            ));
+            )));
         };
         let host = target.host.trim_matches(['[', ']']);
         let ips: Vec<IpAddr> = match host.parse::<IpAddr>() {
             Ok(ip) => vec![ip],
             Err(_) => (host, 0)
                 .to_socket_addrs()
-                .map_err(|e| format!("--server {name}={host}: cannot resolve {host}: {e}"))?
+                .map_err(|e| usage(format!("--server {name}={host}: cannot resolve {host}: {e}")))?
                 .map(|a| a.ip())
                 .collect(),
         };
@@ -62,12 +65,11 @@ fn profile(args: &ListenArgs) -> Profile {
 }
 
 /// The listener's certificate: `--cert/--key`, or one made for the host name.
-fn identities(args: &ListenArgs, hostname: &str) -> Result<Vec<Arc<rustls::sign::CertifiedKey>>, String> {
+fn identities(args: &ListenArgs, hostname: &str) -> Result<Vec<Arc<rustls::sign::CertifiedKey>>, Outcome> {
+    let usage = |e: &dyn std::fmt::Display| Outcome::usage(format!("error: {e}\n"));
     match (&args.cert, &args.key) {
-        (Some(c), Some(k)) => {
-            crate::probe::tls::load_identity(c, k).map(|i| vec![i.certified]).map_err(|e| e.to_string())
-        }
-        _ => listen::generated_identities(hostname).map_err(|e| e.to_string()),
+        (Some(c), Some(k)) => crate::probe::tls::load_identity(c, k).map(|i| vec![i.certified]).map_err(|e| usage(&e)),
+        _ => listen::generated_identities(hostname).map_err(|e| usage(&e)),
     }
 }
 
@@ -109,7 +111,7 @@ fn judged(
 /// The bound listener and its options; a usage error if the certificate or address is bad.
 fn prepare(args: &ListenArgs) -> Result<(std::net::TcpListener, Options), Outcome> {
     let profile = profile(args);
-    let identities = identities(args, &profile.hostname).map_err(|e| Outcome::usage(format!("error: {e}\n")))?;
+    let identities = identities(args, &profile.hostname)?;
     let listener = std::net::TcpListener::bind(args.bind).map_err(|e| {
         let help = match e.kind() {
             std::io::ErrorKind::PermissionDenied => {
@@ -154,7 +156,7 @@ pub(super) fn run(args: &ListenArgs) -> Outcome {
     };
     let senders = match senders(args, array.as_ref()) {
         Ok(s) => s,
-        Err(e) => return Outcome::usage(format!("error: {e}\n")),
+        Err(o) => return o,
     };
     let (listener, options) = match prepare(args) {
         Ok(p) => p,
