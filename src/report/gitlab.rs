@@ -26,6 +26,12 @@ fn hash(parts: &[&str]) -> String {
     format!("{h:016x}")
 }
 
+/// `path` relative to the current directory, with forward slashes.
+fn repository_path(path: &str) -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    super::sarif::relative(std::path::Path::new(&path.replace('\\', "/")), &cwd).join("/")
+}
+
 pub fn render(report: &CheckReport) -> String {
     let mut issues = Vec::new();
     let mut seen = HashSet::new();
@@ -78,6 +84,7 @@ fn issue(
         "check_name": check,
         "fingerprint": fingerprint,
         "severity": severity,
-        "location": {"path": path.replace('\\', "/"), "lines": {"begin": line}}
+        // GitLab takes paths relative to the repository: the current directory.
+        "location": {"path": repository_path(path), "lines": {"begin": line}}
     })
 }

@@ -159,7 +159,7 @@ fn absolute(p: &Path, base: &Path) -> PathBuf {
 }
 
 /// `file` relative to `root`, with `..` where it lies outside: never an absolute path.
-fn relative(file: &Path, root: &Path) -> Vec<String> {
+pub(super) fn relative(file: &Path, root: &Path) -> Vec<String> {
     let cwd = std::env::current_dir().unwrap_or_default();
     let (file, root) = (absolute(file, &cwd), absolute(root, &cwd));
     let (f, r): (Vec<Component<'_>>, Vec<Component<'_>>) = (file.components().collect(), root.components().collect());
