@@ -122,13 +122,18 @@ impl Finding {
             self.direction.map_or("", |d| d.name()),
             self.setting.as_deref().unwrap_or("").to_ascii_lowercase()
         );
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in key.bytes() {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        format!("{h:016x}")
+        stable_hash(&key)
     }
+}
+
+/// FNV-1a, 64 bits, as 16 hex digits: the same for the same text on every machine and run.
+pub fn stable_hash(text: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
 }
 
 /// Builder steps the rules use; each returns the finding, so a rule reads as one chain.

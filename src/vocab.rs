@@ -240,3 +240,14 @@ impl FailOn {
         }
     }
 }
+
+/// A moment as RFC 3339, as every observation and certificate date is written.
+pub fn rfc3339(t: time::OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+}
+
+/// Now, to the second, as RFC 3339.
+pub fn now_rfc3339() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    rfc3339(now.replace_nanosecond(0).unwrap_or(now))
+}

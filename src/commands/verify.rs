@@ -129,11 +129,7 @@ pub(super) fn run(args: &VerifyArgs) -> Outcome {
         identity: None,
         legacy: !args.no_legacy,
     };
-    let at = time::OffsetDateTime::now_utc()
-        .replace_nanosecond(0)
-        .unwrap_or_else(|_| time::OffsetDateTime::now_utc())
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default();
+    let at = crate::vocab::now_rfc3339();
     let probed = probe_with_progress(&targets, &options, args);
     let mut reports = targets.into_iter().zip(probed);
     let mut report = VerifyReport::default();

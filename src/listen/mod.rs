@@ -12,7 +12,7 @@
 pub mod hello;
 pub mod judge;
 
-use crate::vocab::{Protocol, Strength};
+use crate::vocab::{Protocol, Strength, now_rfc3339, rfc3339};
 use hello::ClientHello;
 use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
 use rustls::{DigitallySignedStruct, DistinguishedName, SignatureScheme};
@@ -169,15 +169,6 @@ impl Connection {
     fn fail(&mut self, stage: Stage, message: impl Into<String>) {
         self.error.get_or_insert(StageError { stage, message: message.into() });
     }
-}
-
-fn rfc3339(t: time::OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
-}
-
-fn now_rfc3339() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    now.replace_nanosecond(0).unwrap_or(now).format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }
 
 /// Serves connections until `count` have come or `duration` has passed, at most `max_clients`

@@ -257,8 +257,7 @@ fn handshake(
 
 /// The chain a peer served, each certificate's fields read (those that do not parse are left out).
 pub fn peer_certs<'c>(certs: impl IntoIterator<Item = &'c [u8]>, trusted: bool) -> Vec<PeerCert> {
-    let rfc3339 =
-        |t: ::time::OffsetDateTime| t.format(&::time::format_description::well_known::Rfc3339).unwrap_or_default();
+    let rfc3339 = crate::vocab::rfc3339;
     certs
         .into_iter()
         .filter_map(|der| crate::input::certificate::fields(der).ok())

@@ -16,14 +16,8 @@ fn severity(s: Severity) -> &'static str {
     }
 }
 
-/// FNV-1a of the parts, as hex.
 fn hash(parts: &[&str]) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in parts.join("\u{1f}").bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{h:016x}")
+    crate::finding::stable_hash(&parts.join("\u{1f}"))
 }
 
 /// `path` relative to the current directory, with forward slashes.

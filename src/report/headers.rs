@@ -21,7 +21,7 @@ pub struct HeadersReport {
 #[derive(Serialize)]
 struct Json<'a> {
     schema: &'static str,
-    tool: super::verify::Tool,
+    tool: super::json::Tool,
     /// Every SEG hop of every message, in file and field order.
     hops: Vec<&'a Hop>,
     /// Per message: file, index, line, subject, and the other hops' count.
@@ -50,15 +50,10 @@ pub fn json(report: &HeadersReport, k: &Knowledge) -> String {
         .iter()
         .map(|e| serde_json::json!({"file": e.file, "message": e.message, "location": super::locate_error(e), "help": e.help}))
         .collect();
-    let findings = report
-        .check
-        .arrays
-        .iter()
-        .flat_map(|a| a.findings.iter().map(move |f| super::json::finding_value(f, a.array.as_ref(), k)))
-        .collect();
+    let findings = super::json::finding_values(&report.check, k);
     let out = Json {
         schema: "seglint/headers/v1",
-        tool: super::verify::Tool::SEGLINT,
+        tool: super::json::Tool::SEGLINT,
         hops: report.messages.iter().flat_map(|m| &m.hops).collect(),
         messages: report
             .messages
@@ -77,9 +72,7 @@ pub fn json(report: &HeadersReport, k: &Knowledge) -> String {
         findings,
         summary: report.check.summary(),
     };
-    let mut s = serde_json::to_string_pretty(&out).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    s.push('\n');
-    s
+    super::json::pretty(&out)
 }
 
 /// The TLS column: `TLSv1.2 AES256-GCM-SHA384 (256 bits)`, `SSLv23 (version not written)`, …

@@ -13,14 +13,12 @@ use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode,
     SpanContents,
 };
+use std::borrow::Cow;
 use std::fmt::{self, Write};
 
-/// A source file lent to miette, copied only when control characters must be made visible.
-struct Named<'a>(&'a SourceFile, std::borrow::Cow<'a, str>);
-
-fn named(f: &SourceFile) -> Named<'_> {
-    Named(f, crate::source::terminal_safe(&f.text))
-}
+/// A source file lent to miette: its name, and its text with control characters made visible
+/// (`terminal_safe`, done once per file of an array, not per finding).
+struct Named<'a>(&'a SourceFile, &'a str);
 
 impl SourceCode for Named<'_> {
     fn read_span<'a>(
@@ -29,7 +27,7 @@ impl SourceCode for Named<'_> {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let c = self.1.as_ref().read_span(span, before, after)?;
+        let c = self.1.read_span(span, before, after)?;
         Ok(Box::new(MietteSpanContents::new_named(
             self.0.display.clone(),
             c.data(),
@@ -90,9 +88,10 @@ fn handler(style: Style) -> GraphicalReportHandler {
     GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false)
 }
 
-/// Renders one finding as a diagnostic.
-pub fn render_finding(f: &Finding, array: Option<&Array>, k: &Knowledge, style: Style) -> String {
-    let source = f.location.and_then(|l| array?.files.get(l.file)).map(named);
+/// Renders one finding as a diagnostic; `safe` holds the array's file texts made safe for a
+/// terminal, by file index.
+fn render_finding(f: &Finding, array: Option<&Array>, safe: &[Cow<'_, str>], k: &Knowledge, style: Style) -> String {
+    let source = f.location.and_then(|l| Some(Named(array?.files.get(l.file)?, safe.get(l.file)?)));
     // A default decided: with no input bytes to show, the rules line is the primary snippet.
     let mut help = f.help.clone();
     let (source, primary) = match (source, &f.data) {
@@ -101,7 +100,7 @@ pub fn render_finding(f: &Finding, array: Option<&Array>, k: &Knowledge, style: 
             if let Some((_, _, Some(show))) = k.data_place(*d) {
                 let _ = write!(help, "\nnote: this is seglint's built-in data; `{show}` prints it");
             }
-            (k.files.get(d.file).map(named), Some((d.span, format!("{label}: defined here"))))
+            (k.files.get(d.file).map(|file| Named(file, &file.text)), Some((d.span, format!("{label}: defined here"))))
         }
         (source, data) => {
             if let Some((d, label)) = data {
@@ -156,6 +155,8 @@ fn say(out: &mut String, text: &str) {
 /// One array: its header, input error, the findings that count in full, and a line for each
 /// that does not.
 fn array(out: &mut String, a: &super::ArrayReport, k: &Knowledge, style: Style) {
+    let safe: Vec<Cow<'_, str>> =
+        a.array.iter().flat_map(|x| x.files.iter().map(|f| crate::source::terminal_safe(&f.text))).collect();
     let header = match &a.array {
         Some(x) => {
             let name = x.name.as_deref().map(|n| format!("{n}, ")).unwrap_or_default();
@@ -169,7 +170,7 @@ fn array(out: &mut String, a: &super::ArrayReport, k: &Knowledge, style: Style) 
         let _ = handler(style).render_report(out, &InputDiagnostic::new(e));
     }
     for f in a.findings.iter().filter(|f| f.counts()) {
-        out.push_str(&render_finding(f, a.array.as_ref(), k, style));
+        out.push_str(&render_finding(f, a.array.as_ref(), &safe, k, style));
         out.push('\n');
     }
     not_counted(out, a, style);

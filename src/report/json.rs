@@ -19,10 +19,27 @@ struct Report<'a> {
     baseline: Option<BaselineSummary<'a>>,
 }
 
+/// The `tool` object every seglint JSON document carries.
 #[derive(Serialize)]
-struct Tool {
+pub(super) struct Tool {
     name: &'static str,
     version: &'static str,
+}
+
+impl Tool {
+    pub(super) const SEGLINT: Tool = Tool { name: "seglint", version: env!("CARGO_PKG_VERSION") };
+}
+
+/// A JSON document as seglint writes it: pretty, ending in a newline.
+pub(super) fn pretty(out: &impl Serialize) -> String {
+    let mut s = serde_json::to_string_pretty(out).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    s.push('\n');
+    s
+}
+
+/// Every finding of every array, as `findings` entries (the observed commands' documents).
+pub(super) fn finding_values(report: &CheckReport, k: &Knowledge) -> Vec<serde_json::Value> {
+    report.arrays.iter().flat_map(|a| a.findings.iter().map(move |f| finding_value(f, a.array.as_ref(), k))).collect()
 }
 
 #[derive(Serialize)]
@@ -113,7 +130,7 @@ pub fn render(report: &CheckReport, k: &Knowledge) -> String {
     }
     let out = Report {
         schema: "seglint/report/v1",
-        tool: Tool { name: "seglint", version: env!("CARGO_PKG_VERSION") },
+        tool: Tool::SEGLINT,
         arrays,
         findings,
         summary: report.summary(),
@@ -123,9 +140,7 @@ pub fn render(report: &CheckReport, k: &Knowledge) -> String {
             BaselineSummary { file, new, known, fixed }
         }),
     };
-    let mut s = serde_json::to_string_pretty(&out).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    s.push('\n');
-    s
+    pretty(&out)
 }
 
 #[derive(Serialize)]

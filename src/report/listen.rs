@@ -23,7 +23,7 @@ pub struct ListenReport {
 #[derive(Serialize)]
 struct Json<'a> {
     schema: &'static str,
-    tool: super::verify::Tool,
+    tool: super::json::Tool,
     bind: &'a str,
     profile: &'a Profile,
     /// The array as `check` writes it, or null without `--array`.
@@ -34,15 +34,10 @@ struct Json<'a> {
 }
 
 pub fn json(report: &ListenReport, k: &Knowledge) -> String {
-    let findings = report
-        .check
-        .arrays
-        .iter()
-        .flat_map(|a| a.findings.iter().map(move |f| super::json::finding_value(f, a.array.as_ref(), k)))
-        .collect();
+    let findings = super::json::finding_values(&report.check, k);
     let out = Json {
         schema: "seglint/listen/v1",
-        tool: super::verify::Tool::SEGLINT,
+        tool: super::json::Tool::SEGLINT,
         bind: &report.bind,
         profile: &report.profile,
         array: super::json::array_values(&report.check).into_iter().next(),
@@ -50,9 +45,7 @@ pub fn json(report: &ListenReport, k: &Knowledge) -> String {
         findings,
         summary: report.check.summary(),
     };
-    let mut s = serde_json::to_string_pretty(&out).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    s.push('\n');
-    s
+    super::json::pretty(&out)
 }
 
 fn suite_name(s: &crate::suites::OfferedSuite) -> String {

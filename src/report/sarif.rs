@@ -197,12 +197,7 @@ fn directory_uri(root: &Path) -> String {
 /// The finding's fingerprint with its array's path: two arrays of one name in different
 /// directories stay apart in code scanning.
 fn path_fingerprint(f: &crate::finding::Finding) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in f.fingerprint().bytes().chain([b'|']).chain(f.array.replace('\\', "/").bytes()) {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{h:016x}")
+    crate::finding::stable_hash(&format!("{}|{}", f.fingerprint(), f.array.replace('\\', "/")))
 }
 
 #[cfg(test)]

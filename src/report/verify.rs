@@ -28,23 +28,13 @@ impl VerifyReport {
 #[derive(Serialize)]
 struct Json<'a> {
     schema: &'static str,
-    tool: Tool,
+    tool: super::json::Tool,
     /// The arrays as `check` writes them, in the arguments' order; `error` also tells the
     /// servers that could not be probed.
     arrays: Vec<serde_json::Value>,
     servers: Vec<ServerEntry<'a>>,
     findings: Vec<serde_json::Value>,
     summary: super::Summary,
-}
-
-#[derive(Serialize)]
-pub(super) struct Tool {
-    name: &'static str,
-    version: &'static str,
-}
-
-impl Tool {
-    pub(super) const SEGLINT: Tool = Tool { name: "seglint", version: env!("CARGO_PKG_VERSION") };
 }
 
 #[derive(Serialize)]
@@ -55,23 +45,16 @@ struct ServerEntry<'a> {
 }
 
 pub fn json(report: &VerifyReport, k: &Knowledge) -> String {
-    let findings = report
-        .check
-        .arrays
-        .iter()
-        .flat_map(|a| a.findings.iter().map(move |f| super::json::finding_value(f, a.array.as_ref(), k)))
-        .collect();
+    let findings = super::json::finding_values(&report.check, k);
     let out = Json {
         schema: "seglint/verify/v1",
-        tool: Tool::SEGLINT,
+        tool: super::json::Tool::SEGLINT,
         arrays: super::json::array_values(&report.check),
         servers: report.servers.iter().map(|(array, check)| ServerEntry { array, check }).collect(),
         findings,
         summary: report.check.summary(),
     };
-    let mut s = serde_json::to_string_pretty(&out).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    s.push('\n');
-    s
+    super::json::pretty(&out)
 }
 
 /// Why the prediction is what it is, in the explain vocabulary.
