@@ -311,6 +311,8 @@ pub enum MigrateFormat {
     Human,
     Json,
     Markdown,
+    /// One self-contained HTML page: before/after matrices, items, settings to copy.
+    Html,
 }
 
 #[derive(Args, Debug)]
@@ -367,6 +369,8 @@ pub enum Format {
     Concise,
     /// A GitLab Code Quality report.
     Gitlab,
+    /// One self-contained HTML page: summary, protocol matrices per server, findings.
+    Html,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -796,8 +800,8 @@ macro_rules! to_report_format {
 }
 
 to_report_format! {
-    Format { Human, Json, Sarif, Github, Junit, Markdown, Concise, Gitlab }
-    MigrateFormat { Human, Json, Markdown }
+    Format { Human, Json, Sarif, Github, Junit, Markdown, Concise, Gitlab, Html }
+    MigrateFormat { Human, Json, Markdown, Html }
     ExplainFormat { Human, Json }
     ProbeFormat { Human, Json }
 }

@@ -204,7 +204,27 @@ pub struct Posture<'a> {
     pub settings: Vec<Classified<'a>>,
 }
 
+/// The values in force, without the settings they were resolved from: what a report shows
+/// beside the findings (owned, so an `ArrayReport` can keep it; kept only for formats that show it).
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    /// The version-table row that decided, and whether it covers the version.
+    pub row: String,
+    pub covered: bool,
+    pub outbound: DirectionPosture,
+    pub inbound: Vec<DirectionPosture>,
+}
+
 impl Posture<'_> {
+    pub fn resolved(&self) -> Resolved {
+        Resolved {
+            row: self.row.row.label.clone(),
+            covered: self.row.covered,
+            outbound: self.outbound.clone(),
+            inbound: self.inbound.clone(),
+        }
+    }
+
     pub fn inbound_of(&self, server: &str) -> Option<&DirectionPosture> {
         self.inbound.iter().find(|d| d.server.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(server)))
     }

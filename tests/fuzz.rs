@@ -65,7 +65,7 @@ fn the_whole_pipeline_never_panics_on_mutated_arrays() {
             seglint::input::ArraySpec { source: "fuzz".into(), path: dir.path().to_path_buf(), recursive: false };
         let opts = seglint::input::LoadOptions { seg_version: None, fallback_version: None, max_input_size: 1 << 20 };
         let report = seglint::report::CheckReport {
-            arrays: vec![seglint::commands::check_array(&k, &spec, &opts, now)],
+            arrays: vec![seglint::commands::check_array(&k, &spec, &opts, now, true)],
             baseline: None,
         };
         if every_reporter(&report, &k) {
@@ -96,7 +96,7 @@ fn every_reporter(report: &seglint::report::CheckReport, k: &Knowledge) -> bool 
         let goal = seglint::migrate::Goal::Recommended;
         let plan = seglint::migrate::plan(k, array, &seglint::migrate::Request { from: &array.version, to: &to, goal });
         let plans = std::slice::from_ref(&plan);
-        for format in [Format::Human, Format::Json, Format::Markdown] {
+        for format in [Format::Human, Format::Json, Format::Markdown, Format::Html] {
             render(&Document::Migration { plans, many: false }, format, k, &style).expect("migrate writes it");
         }
     }

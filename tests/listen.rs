@@ -6,6 +6,8 @@
 //! is missing fails and says so.
 
 mod common;
+#[path = "common/html.rs"]
+mod html;
 use common::*;
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read};
@@ -486,4 +488,53 @@ fn the_ci_formats_carry_listen_findings() {
     let rules: Vec<&str> =
         sarif["runs"][0]["results"].as_array().unwrap().iter().filter_map(|r| r["ruleId"].as_str()).collect();
     assert!(rules.contains(&"SEG606") && rules.contains(&"SEG605"), "{rules:?}");
+}
+
+#[test]
+fn the_html_page_shows_what_each_sender_offered_beside_the_prediction() {
+    let dir = array();
+    let a = dir.path().to_str().unwrap();
+    let l = listen(&["--array", a, "--count", "1"]);
+    assert_eq!(send(l.port, &["--ehlo", "seg01.contoso.com", "--max", "TLSv1.2"]), "OK");
+    let (json_code, report, _) = l.finish();
+    // The same sender again, the report as HTML this time.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_seglint"))
+        .current_dir(root())
+        .args(["listen", "--bind", "127.0.0.1:0", "--format", "html", "--hostname", "listener.test"])
+        .args(["--timeout", "5s", "--count", "1", "--array", a])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run seglint");
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    let port: u16 = line
+        .strip_prefix("listening on 127.0.0.1:")
+        .and_then(|r| r.split(':').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("listen did not start: {line}"));
+    assert_eq!(send(port, &["--ehlo", "seg01.contoso.com", "--max", "TLSv1.2"]), "OK");
+    let mut page = String::new();
+    child.stdout.take().unwrap().read_to_string(&mut page).unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(json_code));
+    let doc = html::parse(&page);
+    let offered = strings(&connection(&report)["offered_protocols"]);
+    assert_eq!(offered, ["TLSv1.2"]);
+    let rows = html::select(&doc, "table.observed tbody tr");
+    assert_eq!(rows.len(), 6, "one row per protocol");
+    for row in &rows {
+        let t = html::text(row);
+        let protocol = t.split(' ').next().unwrap();
+        // The array allows TLSv1.2 and TLSv1.3 when sending: TLSv1.3 not offered differs.
+        let (predicted, hello, agreement) = match protocol {
+            "TLSv1.2" => ("allowed", "offered", "✓ agrees"),
+            "TLSv1.3" => ("allowed", "not offered", "✖ differs"),
+            _ => ("off", "not offered", "✓ agrees"),
+        };
+        assert_eq!(t, format!("{protocol} {predicted} {hello} {agreement}"));
+    }
+    assert!(html::texts(&doc, "h3").iter().any(|h| h.contains("SEG01") && h.contains("EHLO seg01.contoso.com")));
+    assert_eq!(html::select(&doc, "tr[data-rule]").len(), report["findings"].as_array().unwrap().len());
+    html::render_in_browser(&html::save(dir.path(), "listen", &page), "listen");
 }

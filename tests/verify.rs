@@ -4,6 +4,8 @@
 //! without it these tests fail, they never pass silently.
 
 mod common;
+#[path = "common/html.rs"]
+mod html;
 use common::*;
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
@@ -549,4 +551,38 @@ fn a_suppression_of_an_observed_rule_works_in_verify_and_is_not_unused_in_check(
     );
     let (_, checked) = check_json(array.to_str().unwrap(), &[]);
     assert!(!codes(&checked).contains(&"SEG902".to_string()), "check cannot match SEG601: {checked:#}");
+}
+
+#[test]
+fn the_html_page_shows_each_server_predicted_beside_observed_with_the_differences_marked() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = certificate(dir.path(), "mail01.verify.test", (2027, 6, 1), true);
+    let (c, k) = (cert.to_str().unwrap(), key.to_str().unwrap());
+    let wide = openssl_peer(&["--cert", c, "--key", k, "--min", "TLSv1", "--max", "TLSv1.3"]);
+    let servers =
+        [Server { name: "MAIL01", address: format!("127.0.0.1:{}", wide.port), inbound: tls_with_file(&cert) }];
+    let array = export(dir.path(), "8.2.1.5620", &servers, "");
+    let (json_code, report, _) = verify(&array, &[]);
+    let out =
+        seglint().args(["verify", "--format", "html", "--now", NOW, "--timeout", "3s"]).arg(&array).output().unwrap();
+    assert_eq!(out.status.code(), Some(json_code));
+    let page = String::from_utf8(out.stdout).unwrap();
+    let doc = html::parse(&page);
+    let rows = html::select(&doc, "table.observed tbody tr");
+    let s = server(&report, "MAIL01");
+    let protocols = s["protocols"].as_array().unwrap();
+    assert_eq!(rows.len(), 1 + protocols.len() + 1, "STARTTLS, each protocol, the certificate");
+    for (row, p) in rows[1..].iter().zip(protocols) {
+        let t = html::text(row);
+        let want = match p["agrees"].as_bool() {
+            Some(true) => "✓ agrees",
+            Some(false) => "✖ differs",
+            None => "– not tested",
+        };
+        assert!(t.starts_with(p["protocol"].as_str().unwrap()) && t.ends_with(want), "{t} / {p}");
+    }
+    assert!(html::texts(&doc, "table.observed td.mismatch").len() == 1, "TLSv1.3 accepted, predicted off");
+    assert_eq!(html::select(&doc, "tr[data-rule=SEG601]").len(), 1);
+    assert_eq!(html::select(&doc, "tr[data-rule]").len(), report["findings"].as_array().unwrap().len());
+    html::render_in_browser(&html::save(dir.path(), "verify", &page), "verify");
 }

@@ -12,20 +12,25 @@ use rayon::prelude::*;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-/// Loads one array and runs every lint rule on it (no policy applied yet).
+/// Loads one array and runs every lint rule on it (no policy applied yet); `keep_posture` for
+/// the formats that show the posture beside the findings.
 pub fn check_array(
     k: &Knowledge,
     spec: &ArraySpec,
     opts: &input::LoadOptions,
     now: time::OffsetDateTime,
+    keep_posture: bool,
 ) -> ArrayReport {
     match input::load(spec, opts) {
         Ok(array) => {
             let posture = crate::posture::resolve(k, &array, &array.version);
             let findings = crate::lint::run(&crate::lint::Ctx { k, array: &array, posture: &posture, now });
-            ArrayReport { source: spec.source.clone(), array: Some(array), error: None, findings }
+            let posture = keep_posture.then(|| Box::new(posture.resolved()));
+            ArrayReport { source: spec.source.clone(), array: Some(array), error: None, findings, posture }
         }
-        Err(e) => ArrayReport { source: spec.source.clone(), array: None, error: Some(e), findings: vec![] },
+        Err(e) => {
+            ArrayReport { source: spec.source.clone(), array: None, error: Some(e), findings: vec![], posture: None }
+        }
     }
 }
 
@@ -52,7 +57,7 @@ fn shared_names(arrays: &[ArrayReport]) -> std::collections::HashSet<String> {
 }
 
 /// Checks every array (in parallel, with a progress bar on a terminal) through the policy.
-fn run_all(setup: &Setup, policy: &Policy, specs: &[ArraySpec], quiet: bool) -> CheckReport {
+fn run_all(setup: &Setup, policy: &Policy, specs: &[ArraySpec], quiet: bool, keep_posture: bool) -> CheckReport {
     let progress = (specs.len() > 1 && !quiet && std::io::stderr().is_terminal()).then(|| {
         let bar = indicatif::ProgressBar::new(specs.len() as u64);
         bar.set_style(
@@ -64,7 +69,7 @@ fn run_all(setup: &Setup, policy: &Policy, specs: &[ArraySpec], quiet: bool) -> 
     let mut arrays: Vec<ArrayReport> = specs
         .par_iter()
         .map(|s| {
-            let r = check_array(&setup.k, s, &setup.load, setup.now);
+            let r = check_array(&setup.k, s, &setup.load, setup.now, keep_posture);
             if let Some(bar) = &progress {
                 bar.inc(1);
             }
@@ -161,7 +166,10 @@ pub(super) fn run(args: &CheckArgs) -> Outcome {
         Ok(p) => p,
         Err(o) => return o,
     };
-    let report = run_all(&setup, &policy, &arrays(&setup, &args.arrays, args.recursive), args.common.quiet);
+    // HTML shows the posture beside the findings; the other formats need not keep it.
+    let html = args.format == Format::Html || args.output_formats.iter().any(|(f, _)| *f == Format::Html);
+    let specs = arrays(&setup, &args.arrays, args.recursive);
+    let report = run_all(&setup, &policy, &specs, args.common.quiet, html);
     let judged = |r: Rule| r.origin() != Origin::Observe;
     let doc = Document::Check { report: &report, judged, fails: &|f| policy.fails(f) };
     let rendering = setup.style(&args.common);

@@ -16,7 +16,7 @@ pub(super) fn run(args: &DiffArgs) -> Outcome {
         Err(o) => return o,
     };
     let load = |p| {
-        let mut r = check_array(&setup.k, &ArraySpec::new(p), &setup.load, setup.now);
+        let mut r = check_array(&setup.k, &ArraySpec::new(p), &setup.load, setup.now, false);
         r.findings = policy.apply(r.array.as_ref(), std::mem::take(&mut r.findings));
         r
     };

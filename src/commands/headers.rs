@@ -41,8 +41,8 @@ fn judged(
         }
     }
     let findings = policy.apply(Some(&array), findings);
-    drop(posture);
-    ArrayReport { source: array.source.clone(), array: Some(array), error: None, findings }
+    let posture = Some(Box::new(posture.resolved()));
+    ArrayReport { source: array.source.clone(), array: Some(array), error: None, findings, posture }
 }
 
 /// A `--server` without `--array`, or naming a server the array lacks: a usage error.
@@ -73,9 +73,16 @@ pub(super) fn run(args: &HeadersArgs) -> Outcome {
     // An array that cannot be read is told as `check` tells it; the hops are still listed.
     let (array, array_error) = match args.array.as_ref().map(|p| (p, input::load(&ArraySpec::new(p), &setup.load))) {
         Some((_, Ok(a))) => (Some(a), None),
-        Some((p, Err(e))) => {
-            (None, Some(ArrayReport { source: p.display().to_string(), array: None, error: Some(e), findings: vec![] }))
-        }
+        Some((p, Err(e))) => (
+            None,
+            Some(ArrayReport {
+                source: p.display().to_string(),
+                array: None,
+                error: Some(e),
+                findings: vec![],
+                posture: None,
+            }),
+        ),
         None => (None, None),
     };
     if let Some(message) = unknown_server(args, array.as_ref()).filter(|_| array_error.is_none()) {
@@ -107,6 +114,7 @@ pub(super) fn run(args: &HeadersArgs) -> Outcome {
             array: None,
             error: Some(e.clone()),
             findings: vec![],
+            posture: None,
         }));
     }
     let report = HeadersReport { messages, errors, check };

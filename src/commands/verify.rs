@@ -52,9 +52,9 @@ fn verify_array(
         findings.extend(found);
     }
     let findings = policy.apply(Some(&array), findings);
-    drop(posture);
+    let posture = Some(Box::new(posture.resolved()));
     let error = unprobed_error(&checks);
-    (ArrayReport { source: array.source.clone(), array: Some(array), error, findings }, checks)
+    (ArrayReport { source: array.source.clone(), array: Some(array), error, findings, posture }, checks)
 }
 
 /// The servers of one array that could not be probed, as the array's input error: every format
@@ -114,6 +114,7 @@ pub(super) fn run(args: &VerifyArgs) -> Outcome {
                 array: None,
                 error: Some(e),
                 findings: vec![],
+                posture: None,
             })
         })
         .collect();

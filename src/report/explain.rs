@@ -9,7 +9,7 @@ use crate::registry::Rule;
 use crate::vocab::{Confidence, Direction, Evidence};
 use std::fmt::Write;
 
-fn where_from<T>(k: &Knowledge, array: &Array, v: &Evidenced<T>) -> String {
+pub(super) fn where_from<T>(k: &Knowledge, array: &Array, v: &Evidenced<T>) -> String {
     let place = match (v.loc, v.data) {
         (Some(loc), _) => array.files.get(loc.file).map(|f| {
             let (l, c) = f.line_col(loc.span.offset);

@@ -10,6 +10,7 @@ pub mod explain;
 pub mod github;
 pub mod gitlab;
 pub mod headers;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
@@ -41,10 +42,11 @@ pub enum Format {
     Markdown,
     Concise,
     Gitlab,
+    Html,
 }
 
 impl Format {
-    pub const ALL: [Format; 8] = [
+    pub const ALL: [Format; 9] = [
         Format::Human,
         Format::Json,
         Format::Sarif,
@@ -53,6 +55,7 @@ impl Format {
         Format::Markdown,
         Format::Concise,
         Format::Gitlab,
+        Format::Html,
     ];
 
     pub fn name(self) -> &'static str {
@@ -65,6 +68,7 @@ impl Format {
             Format::Markdown => "markdown",
             Format::Concise => "concise",
             Format::Gitlab => "gitlab",
+            Format::Html => "html",
         }
     }
 }
@@ -195,8 +199,10 @@ pub fn render(doc: &Document<'_>, format: Format, k: &Knowledge, r: &Rendering) 
         (Document::Check { report, .. }, Markdown) => markdown::render(report, k, r.max_bytes),
         (Document::Check { report, .. }, Concise) => concise::render(report),
         (Document::Check { report, .. }, Gitlab) => gitlab::render(report),
+        (Document::Check { report, .. }, Html) => html::check(report, k),
         (Document::Verify { report, .. }, Human) => verify::human(report, k, style),
         (Document::Verify { report, .. }, Json) => verify::json(report, k),
+        (Document::Verify { report, .. }, Html) => html::verify(report, k),
         // The CI formats write findings whatever observed them: verify's are check's.
         (Document::Verify { report, fails }, f) => {
             let check = Document::Check { report: &report.check, judged: crate::verify::judges, fails: *fails };
@@ -204,12 +210,14 @@ pub fn render(doc: &Document<'_>, format: Format, k: &Knowledge, r: &Rendering) 
         }
         (Document::Listen { report, .. }, Human) => listen::human(report, k, style),
         (Document::Listen { report, .. }, Json) => listen::json(report, k),
+        (Document::Listen { report, .. }, Html) => html::listen(report, k),
         (Document::Listen { report, fails }, f) => {
             let check = Document::Check { report: &report.check, judged: crate::listen::judge::judges, fails: *fails };
             return render(&check, f, k, r);
         }
         (Document::Headers { report, .. }, Human) => headers::human(report, k, style),
         (Document::Headers { report, .. }, Json) => headers::json(report, k),
+        (Document::Headers { report, .. }, Html) => html::headers(report, k),
         (Document::Headers { report, fails }, f) => {
             let check = Document::Check { report: &report.check, judged: crate::headers::judge::judges, fails: *fails };
             return render(&check, f, k, r);
@@ -217,6 +225,7 @@ pub fn render(doc: &Document<'_>, format: Format, k: &Knowledge, r: &Rendering) 
         (Document::Migration { plans, .. }, Human) => migration::human(plans, style),
         (Document::Migration { plans, many }, Json) => migration::json(plans, *many),
         (Document::Migration { plans, .. }, Markdown) => migration::markdown(plans),
+        (Document::Migration { plans, .. }, Html) => html::migration(plans),
         (Document::Diff { diff: d, base, head }, Human) => diff::human(d, base.0, head.0),
         (Document::Diff { diff: d, base, head }, Markdown) => diff::markdown(d, base.0, head.0),
         (Document::Diff { diff: d, base, head }, Json) => diff::json(d, *base, *head, k),
@@ -239,6 +248,8 @@ pub struct ArrayReport {
     pub array: Option<Array>,
     pub error: Option<InputError>,
     pub findings: Vec<Finding>,
+    /// The posture in force, for the formats that show it (HTML); `None` otherwise.
+    pub posture: Option<Box<crate::posture::Resolved>>,
 }
 
 #[derive(Debug, Default)]

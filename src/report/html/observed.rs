@@ -1,0 +1,182 @@
+//! `verify`, `listen` and `headers --format html`: per server, what was predicted beside what
+//! was observed, each difference marked in words; then the array as `check` shows it.
+
+use super::check::{summary, totals};
+use super::{filters, page, plural};
+use crate::knowledge::Knowledge;
+use crate::posture::DirectionPosture;
+use crate::report::{headers::HeadersReport, listen::ListenReport, verify::VerifyReport};
+use crate::vocab::Protocol;
+use maud::{Markup, html};
+
+/// An agreement cell: a symbol and a word, never colour alone.
+fn agreement(agrees: Option<bool>) -> Markup {
+    html! {
+        @match agrees {
+            Some(true) => td.ok { "✓ agrees" },
+            Some(false) => td.bad.mismatch { "✖ differs" },
+            None => td.off { "– not tested" },
+        }
+    }
+}
+
+fn on_off(b: bool) -> &'static str {
+    if b { "on" } else { "off" }
+}
+
+fn verify_server(array: &str, s: &crate::verify::ServerCheck) -> Markup {
+    let cert = |c: &crate::verify::CertSummary| {
+        format!(
+            "{}{}",
+            c.subject.as_deref().unwrap_or("subject not given"),
+            c.not_after.as_deref().map(|d| format!(", until {d}")).unwrap_or_default()
+        )
+    };
+    html! {
+        h3 { (s.server) " in " code { (array) } ", at " code { (s.target) } }
+        @if let Some(e) = &s.error {
+            div.input-error role="alert" { p { "Could not be probed: " (crate::report::probe::stage_name(e.stage)) " failed: " (e.message) } }
+        } @else {
+            table.observed {
+                thead { tr { th scope="col" { "What" } th scope="col" { "Predicted" } th scope="col" { "Observed" } th scope="col" { "Agreement" } } }
+                tbody {
+                    tr {
+                        th scope="row" { "STARTTLS" }
+                        td { (on_off(s.starttls.predicted)) }
+                        td { (s.starttls.observed.map_or("not reached", |o| if o { "offered" } else { "not offered" })) }
+                        (agreement(s.starttls.observed.map(|o| o == s.starttls.predicted)))
+                    }
+                    @for p in &s.protocols {
+                        tr {
+                            th scope="row" { (p.protocol.name()) }
+                            td { (p.predicted) span.ev.muted { " (" (super::evidence_word(p.predicted_evidence, p.predicted_confidence)) ")" } }
+                            td { (p.observed.unwrap_or("—")) }
+                            (agreement(p.agrees))
+                        }
+                    }
+                    @if let Some(served) = &s.certificate.observed {
+                        tr {
+                            th scope="row" { "Certificate" }
+                            td { (s.certificate.predicted.as_ref().map_or("none in the export".into(), cert)) }
+                            td { (cert(served)) }
+                            (agreement(s.certificate.predicted.as_ref().and(s.certificate_agrees)))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub fn verify(report: &VerifyReport, k: &Knowledge) -> String {
+    let title = format!("seglint verify: {}", plural(report.servers.len(), "server"));
+    let body = html! {
+        header { h1 { (title) } (totals(&report.check)) }
+        (filters(&report.check))
+        h2 { "Predicted and observed, per server" }
+        @for (array, s) in &report.servers { (verify_server(array, s)) }
+        (summary(&report.check))
+        (super::arrays(&report.check, k))
+    };
+    page(&title, body)
+}
+
+/// Per protocol: the predicted outbound posture beside what the sender's hello offered.
+fn offered_rows(c: &crate::listen::Connection, predicted: Option<&DirectionPosture>) -> Markup {
+    html! {
+        @for p in Protocol::ALL {
+            @let offered = c.offered_protocols.contains(&p);
+            @let expected = predicted.map(|d| d.state(p).effective);
+            tr {
+                th scope="row" { (p.name()) }
+                td { (expected.map_or("no --array", |e| if e { "allowed" } else { "off" })) }
+                td { (if offered { "offered" } else { "not offered" }) }
+                (agreement(expected.map(|e| e == offered)))
+            }
+        }
+    }
+}
+
+fn connection(n: usize, c: &crate::listen::Connection, predicted: Option<&DirectionPosture>) -> Markup {
+    html! {
+        h3 {
+            "Connection " (n) " from " code { (c.peer) }
+            @if let Some(s) = &c.server { ": " (s) }
+            @if let Some(e) = &c.ehlo { " (EHLO " (e) ")" }
+        }
+        p.meta {
+            (c.at) " · STARTTLS " (if c.starttls { "used" } else { "not used" })
+            @if let Some(t) = &c.tls { " · handshake " (t.protocol.name()) " " (t.cipher_suite) }
+            @if let Some(f) = c.offered_floor { " · offered floor " (f.name()) }
+            @if let Some(e) = &c.error { " · stopped: " (e.message) }
+        }
+        @if c.client_hello.is_some() {
+            table.observed {
+                thead { tr { th scope="col" { "Protocol" } th scope="col" { "Predicted (outbound)" } th scope="col" { "Hello" } th scope="col" { "Agreement" } } }
+                tbody { (offered_rows(c, predicted.filter(|_| c.server.is_some()))) }
+            }
+        }
+    }
+}
+
+pub fn listen(report: &ListenReport, k: &Knowledge) -> String {
+    let title = format!("seglint listen: {}", plural(report.connections.len(), "connection"));
+    let predicted = report.check.arrays.first().and_then(|a| a.posture.as_ref()).map(|p| &p.outbound);
+    let body = html! {
+        header { h1 { (title) } p.meta { "listened on " code { (report.bind) } } (totals(&report.check)) }
+        (filters(&report.check))
+        h2 { "What each sender offered, beside the prediction" }
+        @if predicted.is_none() { p.muted { "No --array: the connections are not held to a predicted posture." } }
+        @for (i, c) in report.connections.iter().enumerate() { (connection(i + 1, c, predicted)) }
+        (super::arrays(&report.check, k))
+    };
+    page(&title, body)
+}
+
+/// A hop's TLS as observed, and whether the server's predicted inbound posture allows it.
+fn hop_row(h: &crate::headers::Hop, posture: Option<&crate::posture::Resolved>) -> Markup {
+    let tls = h.fields.tls.as_ref();
+    let inbound = posture
+        .zip(h.server.as_deref())
+        .and_then(|(p, s)| p.inbound.iter().find(|d| d.server.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(s))));
+    let predicted = inbound.zip(tls.and_then(|t| t.protocol)).map(|(d, p)| d.state(p).effective);
+    html! {
+        tr {
+            td { code { (h.file) ":" (h.line) } }
+            td { (h.fields.by.as_deref().unwrap_or("—")) @if let Some(s) = &h.server { " (" (s) ")" } }
+            td { (h.fields.version.as_deref().unwrap_or("unknown")) }
+            td {
+                @match tls {
+                    None => "plaintext",
+                    Some(t) => {
+                        (t.protocol.map_or(t.protocol_text.as_str(), |p| p.name()))
+                        @if let Some(c) = &t.cipher { " " (c) }
+                        @if !t.weak.is_empty() { " " strong { "weak: " (t.weak.iter().map(|w| w.name()).collect::<Vec<_>>().join(", ")) } }
+                    },
+                }
+            }
+            td { (predicted.map_or("—", |e| if e { "allowed" } else { "off" })) }
+            (agreement(predicted))
+        }
+    }
+}
+
+pub fn headers(report: &HeadersReport, k: &Knowledge) -> String {
+    let title = format!("seglint headers: {}", plural(report.messages.len(), "message"));
+    let posture = report.check.arrays.first().and_then(|a| a.posture.as_deref());
+    let body = html! {
+        header { h1 { (title) } (totals(&report.check)) }
+        (filters(&report.check))
+        h2 { "SEG hops, beside the prediction" }
+        @if posture.is_none() { p.muted { "No --array: the hops are not held to a predicted posture." } }
+        table.observed.sortable {
+            thead { tr {
+                th scope="col" { "Where" } th scope="col" { "By (server)" } th scope="col" { "SEG version" }
+                th scope="col" { "TLS seen" } th scope="col" { "Predicted inbound" } th scope="col" { "Agreement" }
+            } }
+            tbody { @for h in report.messages.iter().flat_map(|m| &m.hops) { (hop_row(h, posture)) } }
+        }
+        (super::arrays(&report.check, k))
+    };
+    page(&title, body)
+}
