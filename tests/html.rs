@@ -196,6 +196,11 @@ fn check_of_a_fleet_has_one_row_and_section_per_array_and_an_input_error_stays_v
     assert_findings_match_json(&doc, &report);
     let path = save(dir.path(), "check", &page);
     render_in_browser(&path, "check");
+    // The script ran in the browser: sort buttons on the summary, the count of findings shown.
+    let after = html::dom_after_script(&path);
+    assert_eq!(select(&after, "table#summary thead th button.sort").len(), 6);
+    let shown = format!("{} shown", report["findings"].as_array().unwrap().len());
+    assert_eq!(texts(&after, "output#shown"), [shown]);
     let pdf = html::print_to_pdf(&path);
     assert!(pdf.starts_with(b"%PDF-") && pdf.len() > 20_000, "a printed report of {} bytes", pdf.len());
 }

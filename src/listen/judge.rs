@@ -46,6 +46,19 @@ pub fn identify<'a>(array: &'a Array, c: &Connection, servers: &[(String, std::n
     array.servers.iter().find(|s| s.name.eq_ignore_ascii_case(label))
 }
 
+/// Whether a hello agrees with the predicted outbound posture on one protocol: it disagrees
+/// when it offers a protocol predicted off, or when a protocol predicted on lies above the
+/// highest one it proves; one predicted on below that is not compared (`None`: a hello proves
+/// its highest protocol, lower ones are unknown; SSLv2, never above, is never missing). Spec 8.3.
+pub fn agreement(p: Protocol, allowed: bool, offered: bool, highest: Option<Protocol>) -> Option<bool> {
+    match (offered, allowed) {
+        (true, false) => Some(false),
+        (false, true) if highest.is_some_and(|top| p > top) => Some(false),
+        (false, true) => None,
+        _ => Some(true),
+    }
+}
+
 pub struct Judge<'a> {
     pub k: &'a Knowledge,
     pub array: &'a Array,
@@ -140,8 +153,7 @@ impl Judge<'_> {
     }
 
     /// SEG601 for each protocol the hello proves and the posture has off; SEG602 for each one
-    /// allowed above the highest one the hello proves (spec 8.3: lower ones are not compared,
-    /// and SSLv2, never above, never takes part in SEG602).
+    /// allowed above the highest one the hello proves (see `agreement`).
     fn protocols(
         &self,
         server: &Server,
@@ -155,12 +167,13 @@ impl Judge<'_> {
         for state in &d.protocols {
             let (p, allowed, a) = (state.protocol, state.effective, &state.allowed);
             let is_offered = offered.contains(&p);
-            let proven_absent = highest.is_some_and(|top| p > top);
-            let (rule, seen, message) = if is_offered && !allowed {
+            let (rule, seen, message) = if agreement(p, allowed, is_offered, highest) != Some(false) {
+                continue;
+            } else if is_offered {
                 let m =
                     format!("{} offers {} when sending, but it is predicted off ({})", server.name, p.name(), a.via);
                 (Rule::ObservedProtocolBeyondPosture, "offered", m)
-            } else if allowed && proven_absent {
+            } else {
                 let m = format!(
                     "{} does not offer {} when sending, but it is predicted on ({})",
                     server.name,
@@ -168,8 +181,6 @@ impl Judge<'_> {
                     a.via
                 );
                 (Rule::ObservedProtocolMissing, "not offered", m)
-            } else {
-                continue;
             };
             let mut f = self.finding(
                 rule,
@@ -387,4 +398,22 @@ fn protocol_help(p: Protocol, rule: Rule, evidence: Evidence) -> String {
         String::new()
     };
     format!("{fix}{side} (`seglint rules {rule}` tells how to tell the sides apart)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::agreement;
+    use crate::vocab::Protocol::*;
+
+    #[test]
+    fn a_hello_is_compared_above_its_highest_protocol_and_on_what_it_offers() {
+        let top = Some(Tls12);
+        assert_eq!(agreement(Tls13, true, false, top), Some(false), "predicted on, proven absent: SEG602");
+        assert_eq!(agreement(Tls10, false, true, top), Some(false), "offered, predicted off: SEG601");
+        assert_eq!(agreement(Tls10, true, false, top), None, "below the highest: not compared");
+        assert_eq!(agreement(Ssl2, true, false, top), None, "SSLv2 is never missing");
+        assert_eq!(agreement(Tls12, true, true, top), Some(true));
+        assert_eq!(agreement(Ssl3, false, false, top), Some(true));
+        assert_eq!(agreement(Tls13, true, false, None), None, "a hello that proves nothing");
+    }
 }

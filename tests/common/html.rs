@@ -139,3 +139,16 @@ pub fn print_to_pdf(page: &Path) -> Vec<u8> {
         .expect("start chromium");
     std::fs::read(&pdf).unwrap_or_else(|e| panic!("no PDF ({e}): {}", String::from_utf8_lossy(&out.stderr)))
 }
+
+/// The page's DOM after its script ran in headless Chromium.
+pub fn dom_after_script(page: &Path) -> Html {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(chromium())
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
+        .args(["--disable-component-update", "--disable-sync", "--dump-dom"])
+        .arg(format!("--user-data-dir={}", dir.path().join("profile").display()))
+        .arg(format!("file://{}", page.canonicalize().unwrap().display()))
+        .output()
+        .expect("start chromium");
+    Html::parse_document(&String::from_utf8_lossy(&out.stdout))
+}

@@ -11,11 +11,16 @@ use maud::{Markup, html};
 
 /// An agreement cell: a symbol and a word, never colour alone.
 fn agreement(agrees: Option<bool>) -> Markup {
+    compared(agrees, "– not tested")
+}
+
+/// An agreement cell, with the words for a value that was not compared.
+fn compared(agrees: Option<bool>, not: &str) -> Markup {
     html! {
         @match agrees {
             Some(true) => td.ok { "✓ agrees" },
             Some(false) => td.bad.mismatch { "✖ differs" },
-            None => td.off { "– not tested" },
+            None => td.off { (not) },
         }
     }
 }
@@ -81,17 +86,20 @@ pub fn verify(report: &VerifyReport, k: &Knowledge) -> String {
     page(&title, body)
 }
 
-/// Per protocol: the predicted outbound posture beside what the sender's hello offered.
-fn offered_rows(c: &crate::listen::Connection, predicted: Option<&DirectionPosture>) -> Markup {
+/// Per protocol: the predicted outbound posture beside what the sender's hello offered; without
+/// a prediction, why there is none.
+fn offered_rows(c: &crate::listen::Connection, predicted: Result<&DirectionPosture, &str>) -> Markup {
+    let highest = c.client_hello.as_ref().and_then(|h| h.highest());
     html! {
         @for p in Protocol::ALL {
             @let offered = c.offered_protocols.contains(&p);
-            @let expected = predicted.map(|d| d.state(p).effective);
+            @let expected = predicted.ok().map(|d| d.state(p).effective);
+            @let agrees = expected.and_then(|e| crate::listen::judge::agreement(p, e, offered, highest));
             tr {
                 th scope="row" { (p.name()) }
-                td { (expected.map_or("no --array", |e| if e { "allowed" } else { "off" })) }
+                td { (expected.map_or(predicted.err().unwrap_or_default(), |e| if e { "allowed" } else { "off" })) }
                 td { (if offered { "offered" } else { "not offered" }) }
-                (agreement(expected.map(|e| e == offered)))
+                (compared(agrees, if expected.is_some() { "– not compared (below the highest offered)" } else { "—" }))
             }
         }
     }
@@ -113,7 +121,8 @@ fn connection(n: usize, c: &crate::listen::Connection, predicted: Option<&Direct
         @if c.client_hello.is_some() {
             table.observed {
                 thead { tr { th scope="col" { "Protocol" } th scope="col" { "Predicted (outbound)" } th scope="col" { "Hello" } th scope="col" { "Agreement" } } }
-                tbody { (offered_rows(c, predicted.filter(|_| c.server.is_some()))) }
+                @let why = if predicted.is_none() { "no --array" } else { "not a server of the array" };
+                tbody { (offered_rows(c, predicted.filter(|_| c.server.is_some()).ok_or(why))) }
             }
         }
     }
