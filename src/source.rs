@@ -57,6 +57,92 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// How far a diagnostic shows a long line around its span, in bytes: miette pads a label to its
+/// column with `{:width$}`, which stops at 65,535, and a one-line export of megabytes should
+/// not be laid out per diagnostic. Before the span little, so the label stays on the screen.
+const WINDOW: usize = 160;
+const BEFORE: usize = 40;
+/// A line longer than this is shown as a window around the span.
+const LONG_LINE: usize = 4 * WINDOW;
+
+/// Text lent to miette for one diagnostic: the lines around its span as they are, or, when the
+/// span's line is long, a window of that line around it (with the label clamped by `label`).
+pub struct Window<T> {
+    pub name: String,
+    pub text: T,
+}
+
+impl<T: AsRef<str> + Send + Sync> miette::SourceCode for Window<T> {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let text = self.text.as_ref();
+        let (start, end) = window(text, Span::new(span.offset(), span.len()));
+        let named = |data: &'a str, at: usize, line: usize, column: usize, lines: usize| {
+            Box::new(miette::MietteSpanContents::new_named(
+                self.name.clone(),
+                data.as_bytes(),
+                (at, data.len()).into(),
+                line,
+                column,
+                lines,
+            )) as Box<dyn miette::SpanContents<'a> + 'a>
+        };
+        match (start, end) {
+            (None, _) => {
+                let c = text.read_span(span, before, after)?;
+                let data = std::str::from_utf8(c.data()).map_err(|_| miette::MietteError::OutOfBounds)?;
+                Ok(named(data, c.span().offset(), c.line(), c.column(), c.line_count()))
+            }
+            (Some(start), end) => {
+                let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+                let line = text[..start].bytes().filter(|&b| b == b'\n').count();
+                let column = text[line_start..start].chars().count();
+                let data = &text[start..end];
+                Ok(named(data, start, line, column, data.matches('\n').count() + 1))
+            }
+        }
+    }
+}
+
+/// The window of a long line around a span, on character boundaries: its start (`None` when
+/// the line is short enough to show whole) and end.
+fn window(text: &str, span: Span) -> (Option<usize>, usize) {
+    let at = floor_char_boundary(text, span.offset.min(text.len()));
+    let end = floor_char_boundary(text, span.end().min(text.len()));
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    if line_end - line_start <= LONG_LINE {
+        return (None, line_end);
+    }
+    let start = floor_char_boundary(text, at.saturating_sub(BEFORE).max(line_start));
+    let stop = ceil_char_boundary(text, (end.min(at + WINDOW) + WINDOW).min(line_end));
+    (Some(start), stop)
+}
+
+/// A label's span as miette may draw it in `Window`: on a long line, at most `WINDOW` bytes, on
+/// character boundaries, inside the window.
+pub fn label(text: &str, span: Span) -> Span {
+    match window(text, span) {
+        (None, _) => span,
+        (Some(_), _) => {
+            let at = floor_char_boundary(text, span.offset.min(text.len()));
+            let end = floor_char_boundary(text, span.end().min(at + WINDOW).min(text.len()));
+            Span::between(at, end)
+        }
+    }
+}
+
+fn ceil_char_boundary(s: &str, mut i: usize) -> usize {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
 /// The span of the one character at (or containing) byte `at`; empty at the end.
 pub fn char_span(text: &str, at: usize) -> Span {
     let at = floor_char_boundary(text, at.min(text.len()));
@@ -123,4 +209,32 @@ mod terminal_tests {
         assert_eq!(escape_controls(raw), "a\\u{1b}[31mb\\u{7}\\u{9b}c\n");
         assert!(matches!(terminal_safe("plain"), std::borrow::Cow::Borrowed(_)));
     }
+}
+
+/// The most bytes seglint reads from a file that is not an input array (a `seglint.toml`, a
+/// baseline, a `--targets` list, a rules file, a certificate or key).
+pub const MAX_SIDE_FILE: u64 = 64 * 1024 * 1024;
+
+/// Reads a regular file, at most `max` bytes. A device, FIFO, socket or directory is refused
+/// without being opened (opening a FIFO blocks until a writer comes; `/dev/zero` never ends),
+/// and the read itself is bounded, whatever the file's size said.
+pub fn read_regular_file(path: &std::path::Path, max: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::{Error, ErrorKind, Read};
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() { "a directory" } else { "not a regular file (a device, FIFO or socket)" };
+        return Err(Error::new(ErrorKind::InvalidInput, what));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(Error::new(ErrorKind::InvalidData, format!("more than the limit of {max} bytes")));
+    }
+    Ok(bytes)
+}
+
+/// `read_regular_file` as UTF-8 text.
+pub fn read_regular_text(path: &std::path::Path, max: u64) -> std::io::Result<String> {
+    String::from_utf8(read_regular_file(path, max)?)
+        .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8 text"))
 }

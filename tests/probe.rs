@@ -25,6 +25,8 @@ enum Behaviour {
     RequireClientCert,
     /// Speaks only TLSv1.0: answers a TLSv1.0 hello with a ServerHello, anything else with an alert.
     LegacyTls10,
+    /// Answers the ClientHello with a TLSv1.2 ServerHello, then sends nothing more.
+    HelloThenStall,
 }
 
 #[derive(Clone, Copy)]
@@ -150,6 +152,17 @@ fn starttls(mut stream: TcpStream, peer: Peer, config: Arc<rustls::ServerConfig>
                 }
                 std::thread::sleep(Duration::from_millis(100));
             }
+        }
+        Behaviour::HelloThenStall => {
+            let mut hello = [0u8; 1024];
+            let _ = std::io::Read::read(&mut stream, &mut hello);
+            // ServerHello: TLSv1.2, a random, no session id, ECDHE-RSA-AES128-GCM-SHA256, no
+            // compression, no extensions; then silence where the Certificate should come.
+            let mut record = vec![0x16, 0x03, 0x03, 0x00, 0x2c, 0x02, 0x00, 0x00, 0x28, 0x03, 0x03];
+            record.extend([0x01; 32]);
+            record.extend([0x00, 0xc0, 0x2f, 0x00, 0x00, 0x00]);
+            let _ = stream.write_all(&record);
+            std::thread::sleep(Duration::from_secs(3));
         }
         Behaviour::BreakHandshake => {
             // Read the ClientHello, then answer with something that is not TLS.
@@ -322,6 +335,8 @@ fn misbehaving_peers_end_with_the_stage_that_failed() {
         (Behaviour::EndlessLine, "banner", "512"),
         (Behaviour::BreakHandshake, "handshake", ""),
         (Behaviour::DripHandshake, "handshake", "no answer within"),
+        // Regression: a ServerHello and then silence was reported as a working TLSv1.2 peer.
+        (Behaviour::HelloThenStall, "handshake", "no answer within"),
         // Data sent with the STARTTLS answer would be read as if it came over TLS: refused.
         (Behaviour::DataAfterStarttls, "starttls", "after its STARTTLS answer"),
     ];
@@ -332,6 +347,11 @@ fn misbehaving_peers_end_with_the_stage_that_failed() {
         let json = serde_json::to_value(e).unwrap();
         assert_eq!(json["stage"], stage, "{}", e.message);
         assert!(e.message.contains(words), "{stage}: {}", e.message);
+        assert!(
+            r.tls.is_none() && r.strong_256.is_none(),
+            "{stage}: a handshake that did not finish agreed to nothing"
+        );
+        assert!(r.tls_versions.values().all(|v| *v != Some(true)), "{stage}: {:?}", r.tls_versions);
         assert!(started.elapsed() < Duration::from_secs(4), "{stage}: the probe must not hang");
     }
 }

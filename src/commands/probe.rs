@@ -71,7 +71,7 @@ pub(super) fn run(args: &ProbeArgs) -> Outcome {
     };
     let usage = |message: &dyn std::fmt::Display| Outcome::usage(format!("error: {message}\n"));
     let file = match &args.targets_file {
-        Some(path) => match std::fs::read_to_string(path) {
+        Some(path) => match crate::source::read_regular_text(path, crate::source::MAX_SIDE_FILE) {
             Ok(text) => Some(text),
             Err(e) => return usage(&format!("cannot read {}: {e}", path.display())),
         },

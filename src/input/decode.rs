@@ -1,6 +1,6 @@
 //! Turns a file's bytes into text: UTF-8 (with or without BOM) and UTF-16LE/BE (with BOM, as
 //! regedit writes it, or without one when the text is plainly ASCII in UTF-16). One pass; the
-//! BOM is dropped and nothing else is changed. It knows no rules and renders nothing.
+//! BOM is dropped (a doubled one too) and nothing else is changed. It knows no rules and renders nothing.
 
 use miette::Diagnostic;
 use thiserror::Error;
@@ -15,6 +15,15 @@ pub struct DecodeError {
 }
 
 pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
+    // A second byte-order mark (a tool that added one to a file that had one) is no text either;
+    // left in, the XML reader would skip it and every offset after it would be off by its bytes.
+    decode_once(bytes).map(|text| match text.strip_prefix('\u{feff}') {
+        Some(_) => text.trim_start_matches('\u{feff}').to_string(),
+        None => text,
+    })
+}
+
+fn decode_once(bytes: &[u8]) -> Result<String, DecodeError> {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         return utf8(rest, 3);
     }

@@ -3,7 +3,7 @@
 //! It knows no rules and renders nothing itself: the commands and `report::human` do.
 
 use crate::source::Span;
-use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
+use miette::{Diagnostic, LabeledSpan, SourceCode};
 use std::fmt;
 
 #[derive(Debug, Clone)]
@@ -72,14 +72,14 @@ impl std::error::Error for InputError {}
 /// Renders with the file's text when there is one.
 pub struct InputDiagnostic<'a> {
     pub error: &'a InputError,
-    source: Option<NamedSource<String>>,
+    source: Option<crate::source::Window<std::borrow::Cow<'a, str>>>,
 }
 
 impl<'a> InputDiagnostic<'a> {
     pub fn new(error: &'a InputError) -> Self {
         let source = match (&error.file, &error.text) {
             (Some(f), Some(t)) if error.span.is_some() => {
-                Some(NamedSource::new(f, crate::source::terminal_safe(t).into_owned()))
+                Some(crate::source::Window { name: f.clone(), text: crate::source::terminal_safe(t) })
             }
             _ => None,
         };
@@ -115,8 +115,7 @@ impl Diagnostic for InputDiagnostic<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let span = self.error.span?;
-        self.source.as_ref()?;
+        let span = crate::source::label(self.source.as_ref()?.text.as_ref(), self.error.span?);
         let label = self.error.label.clone().or_else(|| Some("here".into()));
         Some(Box::new(std::iter::once(LabeledSpan::new_primary_with_span(label, span))))
     }

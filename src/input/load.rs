@@ -124,31 +124,21 @@ pub fn read_bounded(r: impl std::io::Read, display: &str, max: u64) -> Result<Ve
 
 /// Reads a regular file within the size bound: a device or FIFO is refused, never read from.
 pub fn read_file_bounded(path: &Path, display: &str, max: u64) -> Result<Vec<u8>, InputError> {
-    let meta = std::fs::metadata(path).map_err(|e| {
-        InputError::new(format!("{display}: cannot read it: {e}")).help("check the path and that you may read it")
-    })?;
-    if !meta.is_file() {
-        return Err(
-            InputError::new(format!("{display}: not a regular file")).help("name a file, or `-` for standard input")
-        );
-    }
-    let file = std::fs::File::open(path).map_err(|e| InputError::new(format!("{display}: cannot read it: {e}")))?;
-    read_bounded(file, display, max)
+    crate::source::read_regular_file(path, max).map_err(|e| {
+        let help = match e.kind() {
+            std::io::ErrorKind::InvalidInput => "name a file, or `-` for standard input",
+            std::io::ErrorKind::InvalidData => {
+                "raise the limit with --max-input-size BYTES if the file is really an export"
+            }
+            _ => "check the path and that you may read it",
+        };
+        InputError::new(format!("{display}: cannot read it: {e}")).help(help)
+    })
 }
 
 /// Reads and decodes one file within the size bound.
 fn read(path: &Path, display: &str, max: u64) -> Result<SourceFile, InputError> {
-    let meta = std::fs::metadata(path).map_err(|e| {
-        InputError::new(format!("{display}: cannot read it: {e}")).help("check the path and that you may read it")
-    })?;
-    if meta.len() > max {
-        return Err(InputError::new(format!(
-            "{display}: the file is {} bytes, more than the limit of {max}",
-            meta.len()
-        ))
-        .help("raise the limit with --max-input-size BYTES if the file is really an export"));
-    }
-    let bytes = std::fs::read(path).map_err(|e| InputError::new(format!("{display}: cannot read it: {e}")))?;
+    let bytes = read_file_bounded(path, display, max)?;
     let text = decode::decode(&bytes).map_err(|e| {
         InputError::from_diagnostic(display, "", &e)
             .help("save the file as UTF-8, or UTF-16 with a byte-order mark (as regedit writes it)")
@@ -169,7 +159,9 @@ fn files_of(spec: &ArraySpec) -> Result<(PathBuf, Vec<PathBuf>), InputError> {
     }
     let entries = std::fs::read_dir(path)
         .map_err(|e| InputError::new(format!("{}: cannot read the directory: {e}", spec.source)))?;
-    let mut files: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_file()).collect();
+    // Everything but directories: a dangling link or an unreadable file of the array is an
+    // input error when read, not a file silently left out of the check.
+    let mut files: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| !p.is_dir()).collect();
     files.sort();
     let xmls: Vec<&PathBuf> = files.iter().filter(|p| has_ext(p, "xml")).collect();
     let one = "an array directory holds exactly one *.xml export plus any *.reg and *.settings files";

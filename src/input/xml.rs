@@ -496,7 +496,7 @@ impl<'t> Parser<'t> {
 
     fn certificate_file(&mut self, c: &mut Certificate, a: &Attr<'t>) -> Result<(), InputError> {
         let path = self.base_dir.join(a.value.as_ref());
-        let bytes = std::fs::read(&path).map_err(|e| {
+        let bytes = crate::source::read_regular_file(&path, crate::source::MAX_SIDE_FILE).map_err(|e| {
             self.err(a.value_span, format!("cannot read the certificate file {}: {e}", path.display()))
                 .help("`file` is relative to the export's directory and names a PEM or DER certificate")
         })?;

@@ -164,7 +164,7 @@ impl Knowledge {
         let mut files = Vec::new();
         for (name, text) in EMBEDDED {
             let path = dir.join(name);
-            let file = match std::fs::read(&path) {
+            let file = match crate::source::read_regular_file(&path, crate::source::MAX_SIDE_FILE) {
                 Ok(bytes) => SourceFile {
                     display: path.display().to_string(),
                     text: String::from_utf8(bytes).map_err(|_| KnowledgeError {

@@ -53,7 +53,8 @@ impl Baseline {
     }
 
     pub fn read(path: &std::path::Path) -> Result<Baseline, BaselineError> {
-        Ok(serde_json::from_str(&std::fs::read_to_string(path)?)?)
+        let text = crate::source::read_regular_text(path, crate::source::MAX_SIDE_FILE)?;
+        Ok(serde_json::from_str(&text)?)
     }
 
     pub fn knows(&self, fingerprint: &str) -> bool {

@@ -76,7 +76,7 @@ pub fn find_config(explicit: Option<&Path>) -> Option<PathBuf> {
 
 pub fn load_config(path: &Path) -> Result<Config, ConfigError> {
     let display = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+    let text = crate::source::read_regular_text(path, crate::source::MAX_SIDE_FILE).map_err(|e| ConfigError {
         file: display.clone(),
         message: format!("cannot read it: {e}"),
         src: NamedSource::new(&display, String::new()),

@@ -206,13 +206,12 @@ fn handshake(
         .or_else(|e| fail(Stage::Handshake, e.to_string()))?;
     let mut after = None;
     if let Err(e) = drive_handshake(&mut conn, &mut sock, o.timeout) {
-        let why = match e.kind() {
-            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut => {
-                format!("no answer within {:?}", o.timeout)
-            }
-            _ => e.to_string(),
-        };
-        if conn.protocol_version().is_none() {
+        let stalled = matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut);
+        let why = if stalled { format!("no answer within {:?}", o.timeout) } else { e.to_string() };
+        // A handshake that does not finish is no protocol the peer accepts: only a peer that
+        // sent its whole flight (its certificate included) and then refused, with an alert or
+        // by closing, agreed to what it chose; a peer that stalls agreed to nothing.
+        if conn.protocol_version().is_none() || stalled || conn.peer_certificates().is_none() {
             return fail(Stage::Handshake, why);
         }
         // The peer chose a protocol and suite, then ended the handshake: with TLSv1.2 this is

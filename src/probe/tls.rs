@@ -161,14 +161,19 @@ pub fn load_identity(cert: &std::path::Path, key: &std::path::Path) -> Result<Id
     use rustls::pki_types::PrivateKeyDer;
     use rustls::pki_types::pem::PemObject;
     let shown = cert.display().to_string();
-    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
-        .map_err(|e| IdentityError::Read(shown.clone(), e))?
+    // Read bounded, and never from a FIFO or device (the PEM readers would read it to its end).
+    let read = |p: &std::path::Path| crate::source::read_regular_file(p, crate::source::MAX_SIDE_FILE);
+    let bytes = read(cert).map_err(|e| IdentityError::Read(shown.clone(), rustls::pki_types::pem::Error::Io(e)))?;
+    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&bytes)
         .collect::<Result<_, _>>()
         .map_err(|e| IdentityError::NotAChain(shown.clone(), e))?;
     if chain.is_empty() {
         return Err(IdentityError::Empty(shown));
     }
-    let key = PrivateKeyDer::from_pem_file(key).map_err(|e| IdentityError::NotAKey(key.display().to_string(), e))?;
+    let shown_key = key.display().to_string();
+    let bytes =
+        read(key).map_err(|e| IdentityError::NotAKey(shown_key.clone(), rustls::pki_types::pem::Error::Io(e)))?;
+    let key = PrivateKeyDer::from_pem_slice(&bytes).map_err(|e| IdentityError::NotAKey(shown_key, e))?;
     let signing = rustls::crypto::ring::sign::any_supported_type(&key).map_err(IdentityError::Unsupported)?;
     Ok(Identity { certified: Arc::new(rustls::sign::CertifiedKey::new(chain, signing)) })
 }

@@ -7,41 +7,16 @@ use crate::finding::Finding;
 use crate::input::InputDiagnostic;
 use crate::knowledge::Knowledge;
 use crate::model::Array;
-use crate::source::{SourceFile, Span};
+use crate::source::{SourceFile, Span, Window};
 use crate::vocab::Severity;
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode,
-    SpanContents,
-};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 use std::borrow::Cow;
 use std::fmt::{self, Write};
 
-/// A source file lent to miette: its name, and its text with control characters made visible
-/// (`terminal_safe`, done once per file of an array, not per finding).
-struct Named<'a>(&'a SourceFile, &'a str);
-
-impl SourceCode for Named<'_> {
-    fn read_span<'a>(
-        &'a self,
-        span: &miette::SourceSpan,
-        before: usize,
-        after: usize,
-    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let c = self.1.read_span(span, before, after)?;
-        Ok(Box::new(MietteSpanContents::new_named(
-            self.0.display.clone(),
-            c.data(),
-            *c.span(),
-            c.line(),
-            c.column(),
-            c.line_count(),
-        )))
-    }
-}
-
 struct FindingDiagnostic<'a> {
     f: &'a Finding,
-    source: Option<Named<'a>>,
+    /// The file the label is on (its text made safe for a terminal, once per file).
+    source: Option<Window<&'a str>>,
     primary: Option<(Span, String)>,
     help: String,
 }
@@ -77,7 +52,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let (span, label) = self.primary.clone()?;
-        self.source.as_ref()?;
+        let span = crate::source::label(self.source.as_ref()?.text, span);
         let label = (!label.is_empty()).then_some(label);
         Some(Box::new(std::iter::once(LabeledSpan::new_primary_with_span(label, span))))
     }
@@ -91,7 +66,8 @@ fn handler(style: Style) -> GraphicalReportHandler {
 /// Renders one finding as a diagnostic; `safe` holds the array's file texts made safe for a
 /// terminal, by file index.
 fn render_finding(f: &Finding, array: Option<&Array>, safe: &[Cow<'_, str>], k: &Knowledge, style: Style) -> String {
-    let source = f.location.and_then(|l| Some(Named(array?.files.get(l.file)?, safe.get(l.file)?)));
+    let named = |file: &SourceFile, text| Window { name: file.display.clone(), text };
+    let source = f.location.and_then(|l| Some(named(array?.files.get(l.file)?, safe.get(l.file)?.as_ref())));
     // A default decided: with no input bytes to show, the rules line is the primary snippet.
     let mut help = f.help.clone();
     let (source, primary) = match (source, &f.data) {
@@ -100,7 +76,7 @@ fn render_finding(f: &Finding, array: Option<&Array>, safe: &[Cow<'_, str>], k: 
             if let Some((_, _, Some(show))) = k.data_place(*d) {
                 let _ = write!(help, "\nnote: this is seglint's built-in data; `{show}` prints it");
             }
-            (k.files.get(d.file).map(|file| Named(file, &file.text)), Some((d.span, format!("{label}: defined here"))))
+            (k.files.get(d.file).map(|file| named(file, &file.text)), Some((d.span, format!("{label}: defined here"))))
         }
         (source, data) => {
             if let Some((d, label)) = data {

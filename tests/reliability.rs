@@ -1,0 +1,153 @@
+//! Hostile inputs through the real binary (issue 17): each ends with a diagnostic and its exit
+//! code, never a panic, a hang or an unbounded read, and the other arrays of the run are still
+//! reported. Each test is named after what broke.
+
+mod common;
+use common::*;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+const EXPORT: &str = "testdata/versions/8.2.1/export.xml";
+
+/// Runs seglint with a deadline; its exit code, stdout and stderr.
+fn run(args: &[&str]) -> (i32, String, String) {
+    let started = Instant::now();
+    let out = seglint().args(args).timeout(Duration::from_secs(20)).output().unwrap();
+    assert!(started.elapsed() < Duration::from_secs(20), "{args:?} did not end");
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(!stderr.contains("panicked"), "{args:?} panicked: {stderr}");
+    (out.status.code().unwrap_or(-1), stdout.into_owned(), stderr.into_owned())
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+#[test]
+fn a_doubled_byte_order_mark_is_read_as_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read(root().join(EXPORT)).unwrap();
+    let utf8 = write(dir.path(), "utf8.xml", &[&[0xEF, 0xBB, 0xBF, 0xEF, 0xBB, 0xBF][..], &text].concat());
+    let utf16: Vec<u8> = [0xFF, 0xFE, 0xFF, 0xFE]
+        .into_iter()
+        .chain(String::from_utf8(text).unwrap().encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let utf16 = write(dir.path(), "utf16.xml", &utf16);
+    let (_, plain) = check_json(EXPORT, &[]);
+    for file in [utf8, utf16] {
+        let (code, report) = check_json(&file, &[]);
+        assert_eq!(code, 1, "{report}");
+        assert_eq!(codes(&report), codes(&plain), "the same findings as without the second mark");
+        let lines = |r: &serde_json::Value| -> Vec<serde_json::Value> {
+            r["findings"].as_array().unwrap().iter().map(|f| f["location"]["line"].clone()).collect()
+        };
+        assert_eq!(lines(&report), lines(&plain), "and at the same lines");
+    }
+    // The 8-byte reproducer: two marks and `<>`.
+    let tiny = write(dir.path(), "tiny.xml", &[0xEF, 0xBB, 0xBF, 0xEF, 0xBB, 0xBF, b'<', b'>']);
+    let (code, _, stderr) = run(&["check", &tiny]);
+    assert_eq!(code, 3, "{stderr}");
+}
+
+#[test]
+fn a_label_past_column_65535_is_drawn_and_the_other_arrays_are_still_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let pad = "\t".repeat(17_000);
+    // An input error at the end of a long line (a bad role), and a finding there (no certificate).
+    let error = write(
+        dir.path(),
+        "error.xml",
+        format!(r#"<SegConfiguration productVersion="8.2.1">{pad}<Servers><Server name="A" role="Boss"/></Servers></SegConfiguration>"#)
+            .as_bytes(),
+    );
+    let finding = write(
+        dir.path(),
+        "finding.xml",
+        format!(r#"<SegConfiguration productVersion="8.2.1">{pad}<Servers><Server name="MAIL01"><InboundSecurity tlsEnabled="true"/></Server></Servers></SegConfiguration>"#)
+            .as_bytes(),
+    );
+    let (code, stdout, _) = run(&["check", "--now", NOW, &error, &finding, "testdata/versions/8.2.1"]);
+    assert_eq!(code, 3);
+    assert!(stdout.contains("`Boss` is not a server role"), "{stdout}");
+    assert!(stdout.contains("error.xml:1:17"), "the real column in the header: {stdout}");
+    assert!(stdout.contains("has no certificate"), "{stdout}");
+    assert!(stdout.contains("SSLv3 is allowed when receiving on MAIL01"), "the other array: {stdout}");
+    assert!(stdout.lines().all(|l| l.chars().count() < 400), "a window of the long line, not the line");
+    // The machine formats tell the input error on stderr through the same renderer.
+    let (code, _, stderr) = run(&["check", "--format", "json", &error]);
+    assert_eq!(code, 3);
+    assert!(stderr.contains("`Boss` is not a server role"), "{stderr}");
+}
+
+#[test]
+fn a_hundred_thousand_unclosed_elements_are_an_input_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = write(
+        dir.path(),
+        "deep.xml",
+        format!("<SegConfiguration productVersion=\"8.2.1\">{}", "<X>".repeat(100_000)).as_bytes(),
+    );
+    let (code, stdout, _) = run(&["check", &deep]);
+    assert_eq!(code, 3);
+    assert!(stdout.contains("is never closed"), "{stdout}");
+}
+
+#[cfg(unix)]
+fn fifo(dir: &Path, name: &str) -> String {
+    let path = dir.join(name);
+    let made = std::process::Command::new("mkfifo").arg(&path).status().expect("mkfifo");
+    assert!(made.success());
+    path.to_str().unwrap().to_string()
+}
+
+#[cfg(unix)]
+#[test]
+fn devices_and_fifos_are_refused_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let pipe = fifo(dir.path(), "pipe");
+    let array = "testdata/versions/8.2.1";
+    let cases: Vec<(Vec<&str>, i32)> = vec![
+        (vec!["check", "/dev/zero"], 3),
+        (vec!["check", &pipe], 3),
+        (vec!["check", "--baseline", "/dev/zero", array], 2),
+        (vec!["check", "--config", &pipe, array], 2),
+        (vec!["probe", "--targets", &pipe], 2),
+        (vec!["probe", "--array", "/dev/zero", "127.0.0.1:9"], 3),
+        (vec!["probe", "--client-cert", &pipe, "--client-key", &pipe, "127.0.0.1:9"], 2),
+        (vec!["check", "--rules", dir.path().to_str().unwrap(), array], 2),
+    ];
+    // A rules directory whose versions.toml is a FIFO.
+    fifo(dir.path(), "versions.toml");
+    for (args, want) in cases {
+        let (code, stdout, stderr) = run(&args);
+        let said = format!("{stdout}{stderr}");
+        assert_eq!(code, want, "{args:?}: {said}");
+        assert!(said.contains("regular file"), "{args:?}: {said}");
+    }
+    // A Certificate/@file naming a device or a FIFO.
+    for target in ["/dev/zero", &fifo(dir.path(), "c.pem")] {
+        let site = tempfile::tempdir().unwrap();
+        let xml = format!(
+            r#"<SegConfiguration productVersion="8.2.1"><Servers><Server name="A"><InboundSecurity><Certificate file="{target}"/></InboundSecurity></Server></Servers></SegConfiguration>"#
+        );
+        write(site.path(), "export.xml", xml.as_bytes());
+        let (code, stdout, _) = run(&["check", site.path().to_str().unwrap()]);
+        assert_eq!(code, 3, "{stdout}");
+        assert!(stdout.contains("regular file"), "{stdout}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_dangling_reg_file_of_an_array_is_an_input_error_not_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["export.xml", "tls.reg"] {
+        std::fs::copy(root().join("testdata/versions/8.2.1").join(f), dir.path().join(f)).unwrap();
+    }
+    std::os::unix::fs::symlink("/nonexistent/extra.reg", dir.path().join("extra.reg")).unwrap();
+    let (code, stdout, _) = run(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 3, "{stdout}");
+    assert!(stdout.contains("extra.reg: cannot read it"), "{stdout}");
+}
