@@ -37,12 +37,32 @@ pub struct SourceFile {
     pub path: PathBuf,
     pub display: String,
     pub text: String,
+    /// Where each line starts, made at the first question for a place (one pass over the text,
+    /// then each place costs a binary search and its own line, not a scan from byte 0).
+    lines: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
-    /// 1-based line and column (in characters) of a byte offset.
+    pub fn new(path: impl Into<PathBuf>, display: impl Into<String>, text: impl Into<String>) -> Self {
+        SourceFile { path: path.into(), display: display.into(), text: text.into(), lines: Default::default() }
+    }
+
+    /// Where each line starts (byte offsets, the first 0).
+    pub fn line_starts(&self) -> &[usize] {
+        self.lines.get_or_init(|| {
+            let newlines = self.text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1);
+            std::iter::once(0).chain(newlines).collect()
+        })
+    }
+
+    /// 1-based line and column (in characters) of a byte offset; as `line_col`.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        line_col(&self.text, offset)
+        let text = &self.text;
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let starts = self.line_starts();
+        let line = starts.partition_point(|&start| start <= offset);
+        let col = text[starts[line - 1]..offset].chars().count() + 1;
+        (line, col)
     }
 }
 
@@ -67,12 +87,25 @@ const LONG_LINE: usize = 4 * WINDOW;
 
 /// Text lent to miette for one diagnostic: the lines around its span as they are, or, when the
 /// span's line is long, a window of that line around it (with the label clamped by `label`).
-pub struct Window<T> {
+/// Only the lines shown are read: `lines` (the file's line starts, when known) gives the line
+/// numbers without a scan from byte 0, so a file of many diagnostics costs linear time.
+pub struct Window<'a, T> {
     pub name: String,
     pub text: T,
+    pub lines: Option<&'a [usize]>,
 }
 
-impl<T: AsRef<str> + Send + Sync> miette::SourceCode for Window<T> {
+impl<T: AsRef<str>> Window<'_, T> {
+    /// The 0-based line a byte offset is on.
+    fn line_of(&self, offset: usize) -> usize {
+        match self.lines {
+            Some(starts) => starts.partition_point(|&s| s <= offset).saturating_sub(1),
+            None => self.text.as_ref()[..offset].bytes().filter(|&b| b == b'\n').count(),
+        }
+    }
+}
+
+impl<T: AsRef<str> + Send + Sync> miette::SourceCode for Window<'_, T> {
     fn read_span<'a>(
         &'a self,
         span: &miette::SourceSpan,
@@ -80,7 +113,6 @@ impl<T: AsRef<str> + Send + Sync> miette::SourceCode for Window<T> {
         after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
         let text = self.text.as_ref();
-        let (start, end) = window(text, Span::new(span.offset(), span.len()));
         let named = |data: &'a str, at: usize, line: usize, column: usize, lines: usize| {
             Box::new(miette::MietteSpanContents::new_named(
                 self.name.clone(),
@@ -91,20 +123,32 @@ impl<T: AsRef<str> + Send + Sync> miette::SourceCode for Window<T> {
                 lines,
             )) as Box<dyn miette::SpanContents<'a> + 'a>
         };
-        match (start, end) {
-            (None, _) => {
-                let c = text.read_span(span, before, after)?;
-                let data = std::str::from_utf8(c.data()).map_err(|_| miette::MietteError::OutOfBounds)?;
-                Ok(named(data, c.span().offset(), c.line(), c.column(), c.line_count()))
-            }
-            (Some(start), end) => {
-                let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-                let line = text[..start].bytes().filter(|&b| b == b'\n').count();
-                let column = text[line_start..start].chars().count();
-                let data = &text[start..end];
-                Ok(named(data, start, line, column, data.matches('\n').count() + 1))
-            }
+        let wanted = Span::new(span.offset(), span.len());
+        if let (Some(start), end) = window(text, wanted) {
+            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let column = text[line_start..start].chars().count();
+            let data = &text[start..end];
+            return Ok(named(data, start, self.line_of(start), column, data.matches('\n').count() + 1));
         }
+        // The lines around the span, read by miette from a slice of them.
+        let at = floor_char_boundary(text, wanted.offset.min(text.len()));
+        let end = floor_char_boundary(text, wanted.end().min(text.len()));
+        let mut base = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        for _ in 0..before {
+            base = match base.checked_sub(1) {
+                Some(nl) => text[..nl].rfind('\n').map_or(0, |i| i + 1),
+                None => break,
+            };
+        }
+        let mut stop = end;
+        for _ in 0..=after {
+            stop = text[stop..].find('\n').map_or(text.len(), |i| (stop + i + 1).min(text.len()));
+        }
+        let slice = &text[base..stop];
+        let local = miette::SourceSpan::from((at - base, end - at));
+        let c = slice.read_span(&local, before, after)?;
+        let data = std::str::from_utf8(c.data()).map_err(|_| miette::MietteError::OutOfBounds)?;
+        Ok(named(data, base + c.span().offset(), self.line_of(base) + c.line(), c.column(), c.line_count()))
     }
 }
 
@@ -162,11 +206,15 @@ mod tests {
 
     #[test]
     fn line_col_counts_characters_not_bytes() {
-        let f = SourceFile { path: "x".into(), display: "x".into(), text: "ab\ncé d\n".into() };
+        let f = SourceFile::new("x", "x", "ab\ncé d\n");
         assert_eq!(f.line_col(0), (1, 1));
         assert_eq!(f.line_col(3), (2, 1));
         // 'd' is after "cé " (c=1 byte, é=2 bytes, space=1): byte 7, column 4
         assert_eq!(f.line_col(7), (2, 4));
+        // The line index answers as the scan from byte 0 does, past the end and inside a character.
+        for offset in 0..f.text.len() + 3 {
+            assert_eq!(f.line_col(offset), line_col(&f.text, offset), "{offset}");
+        }
     }
 }
 

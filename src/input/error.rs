@@ -72,14 +72,14 @@ impl std::error::Error for InputError {}
 /// Renders with the file's text when there is one.
 pub struct InputDiagnostic<'a> {
     pub error: &'a InputError,
-    source: Option<crate::source::Window<std::borrow::Cow<'a, str>>>,
+    source: Option<crate::source::Window<'a, std::borrow::Cow<'a, str>>>,
 }
 
 impl<'a> InputDiagnostic<'a> {
     pub fn new(error: &'a InputError) -> Self {
         let source = match (&error.file, &error.text) {
             (Some(f), Some(t)) if error.span.is_some() => {
-                Some(crate::source::Window { name: f.clone(), text: crate::source::terminal_safe(t) })
+                Some(crate::source::Window { name: f.clone(), text: crate::source::terminal_safe(t), lines: None })
             }
             _ => None,
         };

@@ -6,6 +6,7 @@ use super::{InputError, decode, reg, settings, xml};
 use crate::model::{Array, Comment, Covers, FileId, Loc, Setting, SettingOrigin, SettingValue};
 use crate::source::{SourceFile, Span};
 use semver::Version;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone)]
@@ -143,7 +144,7 @@ fn read(path: &Path, display: &str, max: u64) -> Result<SourceFile, InputError> 
         InputError::from_diagnostic(display, "", &e)
             .help("save the file as UTF-8, or UTF-16 with a byte-order mark (as regedit writes it)")
     })?;
-    Ok(SourceFile { path: path.to_path_buf(), display: display.to_string(), text })
+    Ok(SourceFile::new(path, display, text))
 }
 
 /// Loads one array: its XML export and, for a directory, its `.reg` and `.settings` files.
@@ -226,7 +227,7 @@ fn load_stdin(opts: &LoadOptions) -> Result<Array, InputError> {
 /// An array from an XML export held in memory (certificate files relative to the current
 /// directory); for tests and callers that have the text already.
 pub fn load_text(source: &str, text: &str, opts: &LoadOptions) -> Result<Array, InputError> {
-    let file = SourceFile { path: source.into(), display: source.to_string(), text: text.to_string() };
+    let file = SourceFile::new(source, source, text);
     let x = xml::parse(&file.text, 0, &file.display, Path::new("."))?;
     array_of(source, file, x, opts)
 }
@@ -287,13 +288,6 @@ fn loc(file: FileId, span: Span) -> Loc {
     Loc { file, span }
 }
 
-/// Whether `key` is `prefix` or below it (a `[-KEY]` deletion removes the whole tree).
-fn under(key: &str, prefix: &str) -> bool {
-    // Regression: slicing at prefix.len() could split a multi-byte character and panic.
-    key.get(..prefix.len()).is_some_and(|head| head.eq_ignore_ascii_case(prefix))
-        && (key.len() == prefix.len() || key.as_bytes()[prefix.len()] == b'\\')
-}
-
 /// The array with one more `.reg` or `.settings` text merged, as if imported on the Array
 /// Manager: what it sets replaces the earlier values of the same names (a fix's self-check).
 pub fn with_file(array: &Array, display: &str, text: &str) -> Result<Array, InputError> {
@@ -311,29 +305,30 @@ pub fn with_file(array: &Array, display: &str, text: &str) -> Result<Array, Inpu
     };
     let set: std::collections::HashSet<String> = a.settings.iter().filter(|s| s.loc.file == id).map(key).collect();
     a.settings.retain(|s| s.loc.file == id || !set.contains(&key(s)));
-    a.files.push(SourceFile { path: display.into(), display: display.to_string(), text: text.to_string() });
+    a.files.push(SourceFile::new(display, display, text));
     Ok(a)
 }
 
 /// Applies a `.reg` file in order: values add, `-` deletes a value, `[-KEY]` deletes a key tree.
+/// In one pass: each deletion records its step, each setting the step that made it, and a
+/// setting is kept unless a deletion of its value or of a key above it came later.
 fn merge_reg(array: &mut Array, file: FileId, parsed: reg::RegFile) {
     merge_comments(array, file, parsed.comments);
+    let mut made: Vec<usize> = vec![0; array.settings.len()];
+    let mut trees: HashMap<String, usize> = HashMap::new();
+    let mut values: HashMap<(String, String), usize> = HashMap::new();
+    let mut step = 0;
     for key in parsed.keys {
-        let is_reg = |s: &Setting| matches!(&s.origin, SettingOrigin::Registry { .. });
+        step += 1;
         if key.delete {
-            array.settings.retain(|s| {
-                !(is_reg(s) && matches!(&s.origin, SettingOrigin::Registry { key: k } if under(k, &key.path)))
-            });
+            trees.insert(key.path.to_ascii_lowercase(), step);
             continue;
         }
         for v in key.values {
-            let same = |s: &Setting| {
-                s.name.eq_ignore_ascii_case(&v.name)
-                    && matches!(&s.origin, SettingOrigin::Registry { key: k } if k.eq_ignore_ascii_case(&key.path))
-            };
+            step += 1;
             let value = match v.data {
                 reg::RegData::Delete => {
-                    array.settings.retain(|s| !same(s));
+                    values.insert((key.path.to_ascii_lowercase(), v.name.to_ascii_lowercase()), step);
                     continue;
                 }
                 reg::RegData::Dword(n) => SettingValue::Dword(n),
@@ -350,8 +345,25 @@ fn merge_reg(array: &mut Array, file: FileId, parsed: reg::RegFile) {
                 name_loc: loc(file, v.name_span),
                 value_loc: loc(file, v.data_span),
             });
+            made.push(step);
         }
     }
+    if trees.is_empty() && values.is_empty() {
+        return;
+    }
+    let deleted_after = |s: &Setting, at: usize| {
+        let SettingOrigin::Registry { key } = &s.origin else { return false };
+        let key = key.to_ascii_lowercase();
+        let later = |step: Option<&usize>| step.is_some_and(|&d| d > at);
+        // The key itself and each key above it (`A\B\C`: `A`, `A\B`, `A\B\C`).
+        let above = key.match_indices('\\').map(|(i, _)| &key[..i]).chain(std::iter::once(key.as_str()));
+        later(values.get(&(key.clone(), s.name.to_ascii_lowercase()))) || above.into_iter().any(|k| later(trees.get(k)))
+    };
+    let mut i = 0;
+    array.settings.retain(|s| {
+        i += 1;
+        !deleted_after(s, made[i - 1])
+    });
 }
 
 fn merge_comments(array: &mut Array, file: FileId, comments: Vec<reg::Comment>) {
@@ -381,11 +393,27 @@ fn merge_settings(array: &mut Array, file: FileId, parsed: settings::SettingsFil
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    fn names(reg: &str) -> Vec<String> {
+        let opts = LoadOptions { seg_version: None, fallback_version: None, max_input_size: 1 << 20 };
+        let mut array = load_text("x.xml", "<SegConfiguration productVersion=\"8.2.1\"/>", &opts).unwrap();
+        let text = format!("Windows Registry Editor Version 5.00\r\n\r\n{reg}");
+        merge_reg(&mut array, 1, reg::parse(&text).unwrap());
+        let key = |s: &Setting| match &s.origin {
+            SettingOrigin::Registry { key } => format!("{key}\\{}", s.name),
+            SettingOrigin::Advanced => s.name.clone(),
+        };
+        array.settings.iter().map(key).collect()
+    }
+
     #[test]
-    fn deleted_key_prefixes_with_non_ascii_keys() {
-        // Regression: `[-HKLM\X]` followed by a key with a multi-byte character at the cut panicked.
-        assert!(!super::under("HKLM\\é", "HKLM\\X"));
-        assert!(super::under("hklm\\x\\sub", "HKLM\\X"));
-        assert!(!super::under("HKLM\\Xy", "HKLM\\X"));
+    fn deletions_remove_what_came_before_them_only() {
+        let reg = "[HKLM\\X]\r\n\"A\"=dword:1\r\n[HKLM\\X\\Sub]\r\n\"B\"=dword:1\r\n[HKLM\\é]\r\n\"C\"=dword:1\r\n\
+                   [HKLM\\Xy]\r\n\"D\"=dword:1\r\n[-hklm\\x]\r\n[HKLM\\X]\r\n\"E\"=dword:1\r\n\"c\"=-\r\n\
+                   [HKLM\\é]\r\n\"c\"=-\r\n\"C\"=dword:2\r\n";
+        // `[-HKLM\X]` takes A and Sub\B (case aside), not `Xy` nor the later E; a multi-byte
+        // key beside the cut is no panic (a regression); `"c"=-` removes the earlier C only.
+        assert_eq!(names(reg), ["HKLM\\Xy\\D", "HKLM\\X\\E", "HKLM\\é\\C"]);
     }
 }

@@ -73,6 +73,8 @@ struct Parser<'t> {
     pending: Vec<usize>,
     /// Suppression comments whose element is open: comment, depth, where the element starts.
     covering: Vec<(usize, usize, usize)>,
+    /// Each server's name, lower-cased, and its index: a name listed twice is found in one step.
+    server_names: std::collections::HashMap<String, usize>,
 }
 
 pub fn parse(text: &str, file: FileId, display: &str, base_dir: &Path) -> Result<XmlExport, InputError> {
@@ -87,6 +89,7 @@ pub fn parse(text: &str, file: FileId, display: &str, base_dir: &Path) -> Result
         saw_root: false,
         pending: Vec::new(),
         covering: Vec::new(),
+        server_names: Default::default(),
     };
     p.run()?;
     Ok(p.out)
@@ -209,6 +212,8 @@ impl<'t> Parser<'t> {
         let bytes = raw.as_bytes();
         let mut i = 1 + element_name(raw).len();
         let mut out: Vec<Attr<'t>> = Vec::new();
+        // The names seen, for the "given twice" check in one pass (an element can have 100k).
+        let mut seen = std::collections::HashSet::new();
         loop {
             while i < bytes.len() && bytes[i].is_ascii_whitespace() {
                 i += 1;
@@ -259,7 +264,7 @@ impl<'t> Parser<'t> {
                 self.err(value_span, format!("the value of `{name}` has a bad character reference: {e}"))
                     .help("use &amp; &lt; &gt; &quot; &apos; or &#NN;")
             })?;
-            if out.iter().any(|a| a.name == name) {
+            if !seen.insert(name) {
                 return Err(self
                     .err(Span::new(start + name_start, name.len()), format!("the attribute `{name}` is given twice")));
             }
@@ -407,7 +412,8 @@ impl<'t> Parser<'t> {
                 .err(name.value_span, "the server name is empty")
                 .help("write the processing server's name, e.g. name=\"MAIL01\""));
         }
-        if let Some(other) = self.out.servers.iter().find(|s| s.name.eq_ignore_ascii_case(&name.value)) {
+        let first = self.server_names.get(&name.value.to_ascii_lowercase()).map(|&i| &self.out.servers[i]);
+        if let Some(other) = first {
             let (line, _) = line_of(self.text, other.name_loc.span.offset);
             return Err(self
                 .err(name.value_span, format!("the server `{}` is listed twice (first on line {line})", name.value))
@@ -436,6 +442,7 @@ impl<'t> Parser<'t> {
             },
             None => None,
         };
+        self.server_names.insert(name.value.to_ascii_lowercase(), self.out.servers.len());
         self.out.servers.push(Server {
             name: name.value.to_string(),
             name_loc: self.loc(name.value_span),

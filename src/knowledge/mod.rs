@@ -149,11 +149,7 @@ impl Knowledge {
     pub fn embedded() -> Result<Knowledge, KnowledgeError> {
         let files = EMBEDDED
             .iter()
-            .map(|(name, text)| SourceFile {
-                path: format!("rules/{name}").into(),
-                display: builtin_display(name),
-                text: (*text).to_string(),
-            })
+            .map(|(name, text)| SourceFile::new(format!("rules/{name}"), builtin_display(name), *text))
             .collect();
         Knowledge::from_files(files)
     }
@@ -165,22 +161,19 @@ impl Knowledge {
         for (name, text) in EMBEDDED {
             let path = dir.join(name);
             let file = match crate::source::read_regular_file(&path, crate::source::MAX_SIDE_FILE) {
-                Ok(bytes) => SourceFile {
-                    display: path.display().to_string(),
-                    text: String::from_utf8(bytes).map_err(|_| KnowledgeError {
+                Ok(bytes) => {
+                    let text = String::from_utf8(bytes).map_err(|_| KnowledgeError {
                         file: path.display().to_string(),
                         message: "the file is not UTF-8".into(),
                         src: NamedSource::new(path.display().to_string(), String::new()),
                         span: None,
                         help: Some("save the rules file as UTF-8".into()),
-                    })?,
-                    path,
-                },
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => SourceFile {
-                    path: format!("rules/{name}").into(),
-                    display: builtin_display(name),
-                    text: text.to_string(),
-                },
+                    })?;
+                    SourceFile::new(&path, path.display().to_string(), text)
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    SourceFile::new(format!("rules/{name}"), builtin_display(name), text.to_string())
+                }
                 Err(e) => {
                     return Err(KnowledgeError {
                         file: path.display().to_string(),

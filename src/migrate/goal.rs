@@ -306,7 +306,7 @@ pub fn with_lines(a: &Array, lines: &[SettingLine]) -> Array {
         };
         a.settings.push(Setting { origin, name: l.name.clone(), value, loc, name_loc: loc, value_loc: loc });
     }
-    a.files.push(SourceFile { path: "(settings to apply)".into(), display: "(settings to apply)".into(), text });
+    a.files.push(SourceFile::new("(settings to apply)", "(settings to apply)", text));
     a
 }
 

@@ -16,7 +16,7 @@ use std::fmt::{self, Write};
 struct FindingDiagnostic<'a> {
     f: &'a Finding,
     /// The file the label is on (its text made safe for a terminal, once per file).
-    source: Option<Window<&'a str>>,
+    source: Option<Window<'a, &'a str>>,
     primary: Option<(Span, String)>,
     help: String,
 }
@@ -65,8 +65,18 @@ fn handler(style: Style) -> GraphicalReportHandler {
 
 /// Renders one finding as a diagnostic; `safe` holds the array's file texts made safe for a
 /// terminal, by file index.
-fn render_finding(f: &Finding, array: Option<&Array>, safe: &[Cow<'_, str>], k: &Knowledge, style: Style) -> String {
-    let named = |file: &SourceFile, text| Window { name: file.display.clone(), text };
+fn render_finding<'s>(
+    f: &Finding,
+    array: Option<&'s Array>,
+    safe: &'s [Cow<'_, str>],
+    k: &'s Knowledge,
+    style: Style,
+) -> String {
+    let named = |file: &'s SourceFile, text: &'s str| Window {
+        name: file.display.clone(),
+        text,
+        lines: Some(file.line_starts()),
+    };
     let source = f.location.and_then(|l| Some(named(array?.files.get(l.file)?, safe.get(l.file)?.as_ref())));
     // A default decided: with no input bytes to show, the rules line is the primary snippet.
     let mut help = f.help.clone();
