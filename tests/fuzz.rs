@@ -97,7 +97,8 @@ fn every_reporter(report: &seglint::report::CheckReport, k: &Knowledge) -> bool 
         let plan = seglint::migrate::plan(k, array, &seglint::migrate::Request { from: &array.version, to: &to, goal });
         let plans = std::slice::from_ref(&plan);
         for format in [Format::Human, Format::Json, Format::Markdown, Format::Html] {
-            render(&Document::Migration { plans, many: false }, format, k, &style).expect("migrate writes it");
+            render(&Document::Migration { plans, many: false, errors: &[] }, format, k, &style)
+                .expect("migrate writes it");
         }
     }
     true

@@ -522,8 +522,16 @@ fn the_html_page_shows_what_each_sender_offered_beside_the_prediction() {
     let offered = strings(&connection(&report)["offered_protocols"]);
     assert_eq!(offered, ["TLSv1.2"]);
     let rows = html::select(&doc, "table.observed tbody tr");
-    assert_eq!(rows.len(), 6, "one row per protocol");
-    for row in &rows {
+    assert_eq!(rows.len(), 4 + 6, "STARTTLS, floor, weak suites, client certificate; one row per protocol");
+    assert_eq!(html::text(&rows[0]), "STARTTLS on used ✓ agrees");
+    // Asked for a certificate, SEG01 presented none although the export gives it one (SEG607).
+    let cert = html::text(&rows[3]);
+    assert!(finding(&report, "SEG607").is_some());
+    assert!(
+        cert.starts_with("Client certificate offered requested, none presented ✖ differs (") && cert.contains("SEG607"),
+        "{cert}"
+    );
+    for row in &rows[4..] {
         let t = html::text(row);
         let protocol = t.split(' ').next().unwrap();
         // The array allows TLSv1.2 and TLSv1.3 when sending: TLSv1.3 not offered differs.

@@ -68,6 +68,7 @@ pub(super) fn run(args: &MigrateArgs) -> Outcome {
     };
     let specs = input::discover(&args.arrays, args.recursive, args.common.no_ignore);
     let mut plans = Vec::new();
+    let mut errors = Vec::new();
     let mut stderr = String::new();
     let mut exit = ExitStatus::Clean;
     for spec in &specs {
@@ -78,6 +79,7 @@ pub(super) fn run(args: &MigrateArgs) -> Outcome {
             }
             Err(e) => {
                 stderr.push_str(&render_input_error(&e, setup.color));
+                errors.push(e);
                 exit = ExitStatus::Input;
             }
         }
@@ -90,7 +92,7 @@ pub(super) fn run(args: &MigrateArgs) -> Outcome {
     }
     // Several arrays asked for give a JSON array, even when some could not be read.
     let many = specs.len() > 1;
-    let doc = Document::Migration { plans: &plans, many };
+    let doc = Document::Migration { plans: &plans, many, errors: &errors };
     let stdout = match super::report(&doc, args.format, &setup.k, &setup.style(&args.common)) {
         Ok(text) => text,
         Err(o) => return o,

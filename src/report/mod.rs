@@ -138,10 +138,12 @@ pub enum Document<'a> {
         report: &'a headers::HeadersReport,
         fails: &'a dyn Fn(&Finding) -> bool,
     },
-    /// `migrate`: one plan per array; `many` when several arrays were asked for (a JSON array).
+    /// `migrate`: one plan per array; `many` when several arrays were asked for (a JSON array);
+    /// the arrays that could not be read (told on stderr; the HTML page shows them too).
     Migration {
         plans: &'a [crate::migrate::Migration],
         many: bool,
+        errors: &'a [InputError],
     },
     /// `diff`: the comparison, with each side's name as given and its array.
     Diff {
@@ -223,9 +225,9 @@ pub fn render(doc: &Document<'_>, format: Format, k: &Knowledge, r: &Rendering) 
             return render(&check, f, k, r);
         }
         (Document::Migration { plans, .. }, Human) => migration::human(plans, style),
-        (Document::Migration { plans, many }, Json) => migration::json(plans, *many),
+        (Document::Migration { plans, many, .. }, Json) => migration::json(plans, *many),
         (Document::Migration { plans, .. }, Markdown) => migration::markdown(plans),
-        (Document::Migration { plans, .. }, Html) => html::migration(plans),
+        (Document::Migration { plans, errors, .. }, Html) => html::migration(plans, errors),
         (Document::Diff { diff: d, base, head }, Human) => diff::human(d, base.0, head.0),
         (Document::Diff { diff: d, base, head }, Markdown) => diff::markdown(d, base.0, head.0),
         (Document::Diff { diff: d, base, head }, Json) => diff::json(d, *base, *head, k),

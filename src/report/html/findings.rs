@@ -88,7 +88,15 @@ impl Appendix {
 
 /// One finding as a table row: severity, rule (a link to why it matters and its fix), setting,
 /// then the message (which names the server and direction), its place and snippet.
-fn finding_row(f: &Finding, array: Option<&Array>, why: usize, snippets: bool) -> Markup {
+fn finding_row(f: &Finding, array: Option<&Array>, why: usize, snippets: bool, k: &Knowledge) -> Markup {
+    // A version default decided: its line of seglint's data (in small reports; the why-entry
+    // names it too).
+    let data = f
+        .data
+        .as_ref()
+        .filter(|_| snippets)
+        .and_then(|(d, _)| k.data_place(*d))
+        .map(|(file, line, _)| format!("{file}:{line}"));
     // The file by its name: the section names the array it is in.
     let place = locate(array, f.location).map(|l| {
         let name = std::path::Path::new(&l.file).file_name().map_or(l.file.clone(), |n| n.to_string_lossy().into());
@@ -103,7 +111,9 @@ fn finding_row(f: &Finding, array: Option<&Array>, why: usize, snippets: bool) -
                 (f.message)
                 @if let Some(reason) = &f.suppressed { br; em { "suppressed: " (reason) } }
                 @if f.in_baseline == Some(true) { br; em { "in the baseline" } }
+                @if let Some(o) = &f.observation { br; span.muted { (o.summary()) } }
                 @if let Some(p) = &place { br; code { (p) } }
+                @if let Some(d) = data.filter(|_| place.is_none()) { br; span.muted { "decided by " code { (d) } } }
                 @if let Some(s) = snippet(array, f.location).filter(|_| snippets) { (s) }
             }
         }
@@ -118,17 +128,17 @@ pub(super) fn severity_cell(s: Severity) -> Markup {
 /// The findings of an array as one table; `snippets` for the source line of each.
 pub(super) fn table(a: &ArrayReport, k: &Knowledge, appendix: &mut Appendix, snippets: bool) -> Markup {
     let rows: Vec<Markup> =
-        a.findings.iter().map(|f| finding_row(f, a.array.as_ref(), appendix.entry(f, k), snippets)).collect();
+        a.findings.iter().map(|f| finding_row(f, a.array.as_ref(), appendix.entry(f, k), snippets, k)).collect();
     html! {
         @if rows.is_empty() {
             p.muted { "No findings." }
         } @else {
-            table.findings.sortable {
+            div.scroll { table.findings.sortable {
                 thead { tr {
                     th { "Severity" } th { "Rule (why, fix)" } th { "Setting" } th { "Finding (the server and direction it names)" }
                 } }
                 tbody { @for r in rows { (r) } }
-            }
+            } }
         }
     }
 }

@@ -39,7 +39,7 @@ fn side_cells(this: &Side, other: &Side) -> Markup {
 
 fn matrix(m: &Migration, caption: String, before: bool) -> Markup {
     html! {
-        table.matrix {
+        div.scroll { table.matrix {
             caption { (caption) }
             thead { tr {
                 th scope="col" { "Scope" }
@@ -54,7 +54,7 @@ fn matrix(m: &Migration, caption: String, before: bool) -> Markup {
                     }
                 }
             }
-        }
+        } }
     }
 }
 
@@ -120,7 +120,7 @@ fn plan(n: usize, m: &Migration) -> Markup {
     }
 }
 
-pub fn render(plans: &[Migration]) -> String {
+pub fn render(plans: &[Migration], errors: &[crate::input::InputError]) -> String {
     let title = match plans {
         [one] => format!("seglint migrate: {}", one.name.as_deref().unwrap_or(&one.array)),
         all => format!("seglint migrate: {}", plural(all.len(), "array")),
@@ -129,8 +129,12 @@ pub fn render(plans: &[Migration]) -> String {
     let body = html! {
         header {
             h1 { (title) }
-            p.meta { (plural(plans.len(), "array")) " · " (changed) " with protocol or floor changes" }
+            p.meta {
+                (plural(plans.len(), "array")) " · " (changed) " with protocol or floor changes"
+                @if !errors.is_empty() { " · " strong { (plural(errors.len(), "input error")) } }
+            }
         }
+        @for e in errors { (super::input_error(e)) }
         @for (i, m) in plans.iter().enumerate() { (plan(i, m)) }
     };
     page(&title, body)

@@ -143,10 +143,20 @@ fn array_section(id: usize, a: &ArrayReport, k: &Knowledge, appendix: &mut Appen
 
 /// Every array of a report, the legend once, then why each finding matters and its fix.
 fn arrays(report: &CheckReport, k: &Knowledge) -> Markup {
+    arrays_where(report, k, |_| true)
+}
+
+/// The arrays of a report that `keep` keeps, as `arrays` writes them.
+fn arrays_where(report: &CheckReport, k: &Knowledge, keep: impl Fn(&ArrayReport) -> bool) -> Markup {
     let mut appendix = Appendix::default();
     let snippets = report.arrays.len() <= SNIPPET_ARRAYS;
-    let sections: Vec<Markup> =
-        report.arrays.iter().enumerate().map(|(i, a)| array_section(i, a, k, &mut appendix, snippets)).collect();
+    let sections: Vec<Markup> = report
+        .arrays
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| keep(a))
+        .map(|(i, a)| array_section(i, a, k, &mut appendix, snippets))
+        .collect();
     html! {
         @if report.arrays.iter().any(|a| a.posture.is_some()) { (posture::legend()) }
         @if !snippets {

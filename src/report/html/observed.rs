@@ -105,7 +105,59 @@ fn offered_rows(c: &crate::listen::Connection, predicted: Result<&DirectionPostu
     }
 }
 
-fn connection(n: usize, c: &crate::listen::Connection, predicted: Option<&DirectionPosture>) -> Markup {
+/// The rules the judge raised on what was observed at `target` (a connection, a hop).
+fn raised(report: &crate::report::CheckReport, target: &str) -> Vec<&'static str> {
+    let mut codes: Vec<&str> = report
+        .findings()
+        .filter(|f| f.observation.as_ref().is_some_and(|o| o.target == target))
+        .map(|f| f.rule.code())
+        .collect();
+    codes.sort_unstable();
+    codes.dedup();
+    codes
+}
+
+/// An agreement cell from the rules raised: which of `rules` the judge found, if any.
+fn judged(raised: &[&str], rules: &[&str]) -> Markup {
+    let found: Vec<&str> = raised.iter().copied().filter(|c| rules.contains(c)).collect();
+    html! {
+        @if found.is_empty() { td.ok { "✓ agrees" } } @else { td.bad.mismatch { "✖ differs (" (found.join(", ")) ")" } }
+    }
+}
+
+/// The connection's STARTTLS, offered floor, weak suites and client certificate beside the
+/// prediction, marked by the findings the judge raised on them.
+fn connection_rows(c: &crate::listen::Connection, d: &DirectionPosture, raised: &[&str]) -> Markup {
+    let weak = c.client_hello.as_ref().map_or(0, |h| h.weak_suites().count());
+    let cert = match &c.client_certificate {
+        None => "not asked for",
+        Some(cc) if cc.presented => "presented",
+        Some(_) => "requested, none presented",
+    };
+    html! {
+        tr { th scope="row" { "STARTTLS" } td { (on_off(d.tls_enabled.value)) } td { (if c.starttls { "used" } else { "not used" }) } (judged(raised, &["SEG604"])) }
+        tr {
+            th scope="row" { "Cipher floor" }
+            td { (d.cipher_floor.as_ref().map_or("not stated".to_string(), |f| f.value.to_string())) }
+            td { (c.offered_floor.map_or("unknown", |f| f.name())) }
+            (judged(raised, &["SEG605"]))
+        }
+        tr { th scope="row" { "Weak suites" } td { "none below the floor" } td { (weak) " offered" } (judged(raised, &["SEG606"])) }
+        tr {
+            th scope="row" { "Client certificate" }
+            td { (d.offer_client_certificate.as_ref().map_or("not stated", |o| if o.value { "offered" } else { "not offered" })) }
+            td { (cert) }
+            (judged(raised, &["SEG607", "SEG301", "SEG302", "SEG303", "SEG304"]))
+        }
+    }
+}
+
+fn connection(
+    n: usize,
+    c: &crate::listen::Connection,
+    predicted: Option<&DirectionPosture>,
+    raised: &[&str],
+) -> Markup {
     html! {
         h3 {
             "Connection " (n) " from " code { (c.peer) }
@@ -118,11 +170,15 @@ fn connection(n: usize, c: &crate::listen::Connection, predicted: Option<&Direct
             @if let Some(f) = c.offered_floor { " · offered floor " (f.name()) }
             @if let Some(e) = &c.error { " · stopped: " (e.message) }
         }
-        @if c.client_hello.is_some() {
+        @let held = predicted.filter(|_| c.server.is_some());
+        @if c.client_hello.is_some() || held.is_some() {
             table.observed {
-                thead { tr { th scope="col" { "Protocol" } th scope="col" { "Predicted (outbound)" } th scope="col" { "Hello" } th scope="col" { "Agreement" } } }
+                thead { tr { th scope="col" { "What" } th scope="col" { "Predicted (outbound)" } th scope="col" { "Seen" } th scope="col" { "Agreement" } } }
                 @let why = if predicted.is_none() { "no --array" } else { "not a server of the array" };
-                tbody { (offered_rows(c, predicted.filter(|_| c.server.is_some()).ok_or(why))) }
+                tbody {
+                    @if let Some(d) = held { (connection_rows(c, d, raised)) }
+                    @if c.client_hello.is_some() { (offered_rows(c, held.ok_or(why))) }
+                }
             }
         }
     }
@@ -136,14 +192,14 @@ pub fn listen(report: &ListenReport, k: &Knowledge) -> String {
         (filters(&report.check))
         h2 { "What each sender offered, beside the prediction" }
         @if predicted.is_none() { p.muted { "No --array: the connections are not held to a predicted posture." } }
-        @for (i, c) in report.connections.iter().enumerate() { (connection(i + 1, c, predicted)) }
+        @for (i, c) in report.connections.iter().enumerate() { (connection(i + 1, c, predicted, &raised(&report.check, &c.peer))) }
         (super::arrays(&report.check, k))
     };
     page(&title, body)
 }
 
 /// A hop's TLS as observed, and whether the server's predicted inbound posture allows it.
-fn hop_row(h: &crate::headers::Hop, posture: Option<&crate::posture::Resolved>) -> Markup {
+fn hop_row(h: &crate::headers::Hop, posture: Option<&crate::posture::Resolved>, raised: &[&str]) -> Markup {
     let tls = h.fields.tls.as_ref();
     let inbound = posture
         .zip(h.server.as_deref())
@@ -165,7 +221,7 @@ fn hop_row(h: &crate::headers::Hop, posture: Option<&crate::posture::Resolved>) 
                 }
             }
             td { (predicted.map_or("—", |e| if e { "allowed" } else { "off" })) }
-            (agreement(predicted))
+            @if h.server.is_some() && posture.is_some() { (judged(raised, &["SEG601", "SEG606", "SEG608"])) } @else { td.off { "— not held to a server" } }
         }
     }
 }
@@ -173,8 +229,15 @@ fn hop_row(h: &crate::headers::Hop, posture: Option<&crate::posture::Resolved>) 
 pub fn headers(report: &HeadersReport, k: &Knowledge) -> String {
     let title = format!("seglint headers: {}", plural(report.messages.len(), "message"));
     let posture = report.check.arrays.first().and_then(|a| a.posture.as_deref());
+    let hops = report.messages.iter().map(|m| m.hops.len()).sum();
     let body = html! {
-        header { h1 { (title) } (totals(&report.check)) }
+        header {
+            h1 { (title) }
+            p.meta {
+                (plural(hops, "SEG hop")) " · " (super::check::counts(&report.check))
+                @if !report.errors.is_empty() { " · " strong { (plural(report.errors.len(), "file")) " could not be read" } }
+            }
+        }
         (filters(&report.check))
         h2 { "SEG hops, beside the prediction" }
         @if posture.is_none() { p.muted { "No --array: the hops are not held to a predicted posture." } }
@@ -183,9 +246,11 @@ pub fn headers(report: &HeadersReport, k: &Knowledge) -> String {
                 th scope="col" { "Where" } th scope="col" { "By (server)" } th scope="col" { "SEG version" }
                 th scope="col" { "TLS seen" } th scope="col" { "Predicted inbound" } th scope="col" { "Agreement" }
             } }
-            tbody { @for h in report.messages.iter().flat_map(|m| &m.hops) { (hop_row(h, posture)) } }
+            tbody { @for h in report.messages.iter().flat_map(|m| &m.hops) { (hop_row(h, posture, &raised(&report.check, &h.target()))) } }
         }
-        (super::arrays(&report.check, k))
+        @for e in &report.errors { (super::input_error(e)) }
+        // The files that could not be read are told above, not as arrays.
+        (super::arrays_where(&report.check, k, |a| a.array.is_some()))
     };
     page(&title, body)
 }

@@ -125,8 +125,9 @@ fn row(k: &Knowledge, array: &Array, label: &str, d: &DirectionPosture) -> Marku
 pub(super) fn legend() -> Markup {
     html! {
         p.legend.muted {
-            span.ok { "allowed" } span.warn { "allowed, legacy" } span.bad { "allowed, broken" }
-            span.off { "off" } span.inert { "allowed, cannot work" }
+            span.ok { "allowed (TLSv1.2, TLSv1.3)" } span.warn { "allowed, legacy (TLSv1.0, TLSv1.1)" }
+            span.bad { "allowed, broken (SSLv2, SSLv3)" } span.off { "off" }
+            span.inert { "not effective, or TLS off" }
             "Under each value, its evidence: explicit (set in a file; explicit* when the setting's name or place is assumed), default, inferred. Hover a cell for where it came from."
         }
     }
@@ -136,9 +137,12 @@ pub(super) fn legend() -> Markup {
 /// array-wide, inbound per server), with the cipher floor, list and certificates beside.
 pub(super) fn table(k: &Knowledge, array: &Array, posture: &Resolved) -> Markup {
     let servers: Vec<&str> = array.servers.iter().map(|s| s.name.as_str()).collect();
-    let everyone = format!("every server ({})", servers.join(", "));
+    let everyone = match servers.as_slice() {
+        [] => "every server (the export lists none)".to_string(),
+        names => format!("every server ({})", names.join(", ")),
+    };
     html! {
-        table.matrix {
+        div.scroll { table.matrix {
             thead { tr {
                 th { "Where" } th { "TLS" }
                 @for p in Protocol::ALL { th { (p.name()) } }
@@ -152,6 +156,6 @@ pub(super) fn table(k: &Knowledge, array: &Array, posture: &Resolved) -> Markup 
                 tr.group { th colspan="13" { "Inbound (Receiver)" } }
                 @for d in &posture.inbound { (row(k, array, d.server.as_deref().unwrap_or("?"), d)) }
             }
-        }
+        } }
     }
 }
