@@ -151,3 +151,38 @@ fn a_dangling_reg_file_of_an_array_is_an_input_error_not_left_out() {
     assert_eq!(code, 3, "{stdout}");
     assert!(stdout.contains("extra.reg: cannot read it"), "{stdout}");
 }
+
+#[cfg(unix)]
+#[test]
+fn output_through_a_symlink_onto_a_fifo_and_beside_stale_temp_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // -o onto a symbolic link writes its target, and the link stays a link.
+    std::fs::write(d.join("target.json"), "old").unwrap();
+    std::os::unix::fs::symlink("target.json", d.join("link.json")).unwrap();
+    let link = d.join("link.json");
+    let (code, _, stderr) =
+        run(&["check", "--format", "json", "-o", link.to_str().unwrap(), "testdata/versions/10.1.0"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link was replaced");
+    assert!(std::fs::read_to_string(d.join("target.json")).unwrap().contains("seglint/report/v1"));
+    // -o onto a FIFO is refused; the FIFO stays.
+    let pipe = fifo(d, "pipe");
+    let (code, _, stderr) = run(&["check", "--format", "json", "-o", &pipe, "testdata/versions/10.1.0"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("not a regular file"), "{stderr}");
+    use std::os::unix::fs::FileTypeExt;
+    assert!(std::fs::symlink_metadata(&pipe).unwrap().file_type().is_fifo());
+    // A temporary file a killed run left (its process is gone) is removed by the next write;
+    // another program's file of a similar name is not.
+    std::fs::write(d.join(".seglint-4000000-abcdef.tmp"), "half").unwrap();
+    std::fs::write(d.join(".seglint-notes.tmp"), "mine").unwrap();
+    let out = d.join("report.json");
+    let (code, _, _) = run(&["check", "--format", "json", "-o", out.to_str().unwrap(), "testdata/versions/10.1.0"]);
+    assert_eq!(code, 1);
+    let left: Vec<String> =
+        std::fs::read_dir(d).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into()).collect();
+    assert!(!left.iter().any(|n| n.starts_with(".seglint-4000000")), "{left:?}");
+    assert!(left.iter().any(|n| n == ".seglint-notes.tmp"), "{left:?}");
+    assert!(!left.iter().any(|n| n.starts_with(&format!(".seglint-{}", std::process::id()))), "{left:?}");
+}

@@ -229,34 +229,109 @@ pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
 }
 
 /// A temporary file created as an ordinary file would be: mode 0666 less the umask.
-#[cfg(unix)]
-fn temp_file_in(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
-    use std::os::unix::fs::PermissionsExt;
-    tempfile::Builder::new().permissions(std::fs::Permissions::from_mode(0o666)).tempfile_in(dir)
+/// The temporary files being written now: removed if SIGINT or SIGTERM comes mid-write.
+static IN_FLIGHT: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// Temporary files are named `.seglint-PID-XXXXXX.tmp`, so a later run can tell its own.
+const TEMP_PREFIX: &str = ".seglint-";
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// On the first write: a handler that removes the files in flight, then exits as interrupted.
+fn clean_up_on_signals() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = ctrlc::set_handler(|| {
+            if let Ok(files) = IN_FLIGHT.lock() {
+                files.iter().for_each(|f| drop(std::fs::remove_file(f)));
+            }
+            std::process::exit(130);
+        });
+    });
 }
 
-#[cfg(not(unix))]
+/// Removes the temporary files a killed run of seglint left in `dir` (SIGKILL leaves no
+/// chance to): ours by name, of a process that is no longer running (Linux: no /proc/PID;
+/// elsewhere, older than a day).
+fn remove_stale_temp_files(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name.strip_prefix(TEMP_PREFIX).filter(|_| name.ends_with(TEMP_SUFFIX)) else { continue };
+        let Some(pid) = pid.split('-').next().and_then(|p| p.parse::<u32>().ok()) else { continue };
+        let stale = if cfg!(target_os = "linux") {
+            pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists()
+        } else {
+            e.metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > std::time::Duration::from_secs(86_400))
+        };
+        if stale {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
 fn temp_file_in(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
-    tempfile::NamedTempFile::new_in(dir)
+    clean_up_on_signals();
+    remove_stale_temp_files(dir);
+    let prefix = format!("{TEMP_PREFIX}{}-", std::process::id());
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(TEMP_SUFFIX);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let tmp = builder.tempfile_in(dir)?;
+    if let Ok(mut files) = IN_FLIGHT.lock() {
+        files.push(tmp.path().to_path_buf());
+    }
+    Ok(tmp)
+}
+
+/// Where a report for `path` is written: through a symbolic link to its target (the link
+/// stays); a device, FIFO or directory is refused, never replaced by a regular file.
+fn write_target(path: &Path) -> std::io::Result<PathBuf> {
+    let target = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            let link = std::fs::read_link(path)?;
+            let dir = path.parent().unwrap_or(Path::new("."));
+            // A link to a link: follow it too, as far as the links go.
+            return write_target(&dir.join(link));
+        }
+        _ => path.to_path_buf(),
+    };
+    match std::fs::metadata(&target) {
+        Ok(m) if !m.is_file() => Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file (a device, FIFO or directory): name a file to write",
+        )),
+        _ => Ok(target),
+    }
 }
 
 /// Writes atomically; without `replace`, an existing file is never overwritten.
 pub fn write_bytes_atomically(path: &Path, bytes: &[u8], replace: bool) -> std::io::Result<()> {
     use std::io::Write as _;
+    let path = &write_target(path)?;
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let mut tmp = temp_file_in(dir)?;
-    // A replaced file keeps its mode; a new one gets what the umask gives (not 0600).
-    if let Ok(meta) = std::fs::metadata(path) {
-        tmp.as_file().set_permissions(meta.permissions())?;
+    let written = tmp.path().to_path_buf();
+    let result = (|| {
+        // A replaced file keeps its mode; a new one gets what the umask gives (not 0600).
+        if let Ok(meta) = std::fs::metadata(path) {
+            tmp.as_file().set_permissions(meta.permissions())?;
+        }
+        tmp.write_all(bytes)?;
+        tmp.as_file().sync_all()?;
+        if replace { tmp.persist(path).map(drop) } else { tmp.persist_noclobber(path).map(drop) }.map_err(|e| e.error)
+    })();
+    if let Ok(mut files) = IN_FLIGHT.lock() {
+        files.retain(|f| *f != written);
     }
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    if replace {
-        tmp.persist(path).map_err(|e| e.error)?;
-    } else {
-        tmp.persist_noclobber(path).map_err(|e| e.error)?;
-    }
-    Ok(())
+    result
 }
 
 /// `--write-baseline FILE`: what to tell on stderr, and the status (a failed write is usage).

@@ -137,22 +137,50 @@ fn key_line(t: &str, start: usize) -> Result<RegKey, RegError> {
     })
 }
 
-/// A value line joined with the lines it continues on (hex data ends lines with `\`); returns
-/// the joined text and where the last of its lines ends.
-fn joined<'t>(t: &str, start: usize, it: &mut impl Iterator<Item = (usize, &'t str)>) -> (String, usize) {
+/// A value line joined with the lines it continues on (hex data ends lines with `\`): the
+/// joined text, where the last of its lines ends, and where each piece of it sits in the file.
+fn joined<'t>(t: &str, start: usize, it: &mut impl Iterator<Item = (usize, &'t str)>) -> (String, usize, Pieces) {
     let mut joined = t.to_string();
     let mut end = start + t.len();
+    let mut pieces = Pieces { start, at: vec![(0, start)] };
     while joined.ends_with('\\') {
         joined.pop();
         match it.next() {
             Some((next_at, next)) => {
+                let lead = next.len() - next.trim_start().len();
+                pieces.at.push((joined.len(), next_at + lead));
                 joined.push_str(next.trim());
                 end = next_at + next.trim_end().len();
             }
             None => break,
         }
     }
-    (joined, end)
+    (joined, end, pieces)
+}
+
+/// Where the pieces of a joined value line sit in the file: (offset in the joined text, offset
+/// in the file), so a span found in the joined text points at the file's own bytes.
+struct Pieces {
+    /// Where the first line starts: spans in the joined text are counted from it.
+    start: usize,
+    at: Vec<(usize, usize)>,
+}
+
+impl Pieces {
+    fn offset(&self, file_offset: usize) -> usize {
+        let j = file_offset.saturating_sub(self.start);
+        let (joined, file) = self.at[self.at.partition_point(|&(o, _)| o <= j).saturating_sub(1)];
+        file + (j - joined)
+    }
+
+    fn span(&self, s: Span) -> Span {
+        if self.at.len() == 1 {
+            return s;
+        }
+        // The end belongs to the piece of its last byte (a span ends where that piece goes on).
+        let end = if s.len == 0 { self.offset(s.offset) } else { self.offset(s.end() - 1) + 1 };
+        Span::between(self.offset(s.offset), end)
+    }
 }
 
 pub fn parse(text: &str) -> Result<RegFile, RegError> {
@@ -183,8 +211,14 @@ pub fn parse(text: &str) -> Result<RegFile, RegError> {
             file.keys.push(key_line(t, start)?);
             continue;
         }
-        let (joined, end) = joined(t, start, &mut it);
-        let value = parse_value(&joined, start, end, header)?;
+        let (joined, end, pieces) = joined(t, start, &mut it);
+        let mut value = parse_value(&joined, start, end, header).map_err(|mut e| {
+            let s = pieces.span(Span::new(e.span.offset(), e.span.len()));
+            e.span = s.into();
+            e
+        })?;
+        value.name_span = pieces.span(value.name_span);
+        value.data_span = pieces.span(value.data_span);
         let Some(key) = file.keys.last_mut() else {
             let help = "put values under a [HKEY_LOCAL_MACHINE\\...] line";
             return Err(error(
@@ -253,7 +287,9 @@ fn parse_value(line: &str, start: usize, end: usize, header: RegHeader) -> Resul
     let eq = name_len + (rest.len() - after_name.len());
     let after_eq = &line[eq + 1..];
     let data_start = start + eq + 1 + (after_eq.len() - after_eq.trim_start().len());
-    let data_span = Span::between(data_start.min(end), end);
+    // In the joined text, as every span found here (the caller maps them onto the file).
+    let joined_end = start + line.len();
+    let data_span = Span::between(data_start.min(joined_end), joined_end);
     let value = data_value(data, data_start, data_span, header)?;
     Ok(RegValue { name, name_span, data: value, data_span, span: Span::between(start, end) })
 }
@@ -319,7 +355,14 @@ fn data_value(data: &str, data_start: usize, data_span: Span, header: RegHeader)
     } else {
         return Err(bad(format!("`{data}` is not a value regedit writes")));
     };
-    let bytes = hex_bytes(list).map_err(|b| bad(format!("`{b}` is not a hex byte")))?;
+    let bytes = hex_bytes(list).map_err(|b| {
+        // The item itself, found by where it lies in `data` (a sub-slice of it).
+        let at = data_start + (b.as_ptr() as usize - data.as_ptr() as usize);
+        let mut e = bad(format!("`{b}` is not a hex byte"));
+        e.span = Span::new(at, b.len()).into();
+        e.label = "not a hex byte".into();
+        e
+    })?;
     let found = bytes.len();
     typed_hex(kind, bytes, header)
         .ok_or_else(|| bad(format!("hex({kind:x}) needs {} bytes, found {found}", if kind == 4 { 4 } else { 8 })))
@@ -386,6 +429,22 @@ mod tests {
     }
 
     #[test]
+    fn spans_after_a_continuation_point_at_the_files_bytes() {
+        // Regression: spans were counted in the joined line, so after a `\` they pointed at the
+        // wrong bytes, and could end inside a character.
+        let v = &parse(SAMPLE).unwrap().keys[0].values[3];
+        assert_eq!(at(SAMPLE, v.data_span), "hex(7):41,00,42,00,00,00,43,00,00,00,\\\r\n  00,00");
+        let text =
+            "Windows Registry Editor Version 5.00\r\n[HKEY_LOCAL_MACHINE\\X]\r\n\"A\"=hex:01,\\\r\n    屋,02\r\n";
+        let e = parse(text).unwrap_err();
+        let bad = &text[e.span.offset()..e.span.offset() + e.span.len()];
+        assert!(bad.starts_with('屋') || bad == "屋", "{bad:?} ({})", e.message);
+        let text = "Windows Registry Editor Version 5.00\r\n[HKEY_LOCAL_MACHINE\\X]\r\n\"\\\r\n屋\\S\"=dword:1\r\n";
+        let e = parse(text).unwrap_err();
+        assert_eq!(&text[e.span.offset()..e.span.offset() + e.span.len()], "\\S", "{}", e.message);
+    }
+
+    #[test]
     fn regedit4_strings_are_single_bytes() {
         let f = parse("REGEDIT4\n\n[HKEY_LOCAL_MACHINE\\X]\n\"M\"=hex(7):41,42,00,43,00,00\n").unwrap();
         assert_eq!(f.header, RegHeader::Regedit4);
@@ -400,7 +459,7 @@ mod tests {
             ("REGEDIT4\n[X]\n\"A\"=dword:0000000g\n", "dword:0000000g"),
             ("REGEDIT4\n[X]\n\"A\"=dword:123456789\n", "dword:123456789"),
             ("REGEDIT4\n[X]\n\"A\"=foo:12\n", "foo:12"),
-            ("REGEDIT4\n[X]\n\"A\"=hex:zz\n", "hex:zz"),
+            ("REGEDIT4\n[X]\n\"A\"=hex:zz\n", "zz"),
             ("REGEDIT4\n[X]\n\"A\"=\"open\n", "\"open"),
             ("REGEDIT4\n[X\n", "[X"),
             ("REGEDIT4\n[X]\nA=1\n", "A=1"),
