@@ -286,3 +286,29 @@ pub fn read_regular_text(path: &std::path::Path, max: u64) -> std::io::Result<St
     String::from_utf8(read_regular_file(path, max)?)
         .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8 text"))
 }
+
+/// The most characters of an input's own text a message quotes between backquotes.
+const QUOTED: usize = 80;
+
+/// A message with each backquoted run of the input's text cut to `QUOTED` characters, saying
+/// how long it was: a 50 MB bad value is told in a line, not repeated whole (the span still
+/// points at all of it).
+pub fn shorten_quoted(message: String) -> String {
+    if message.len() <= 2 * QUOTED {
+        return message;
+    }
+    let mut out = String::with_capacity(4 * QUOTED);
+    for (i, part) in message.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        let n = part.chars().count();
+        if i % 2 == 1 && n > QUOTED {
+            out.extend(part.chars().take(QUOTED / 2));
+            out.push_str(&format!("… ({n} characters)"));
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}

@@ -186,3 +186,28 @@ fn output_through_a_symlink_onto_a_fifo_and_beside_stale_temp_files() {
     assert!(left.iter().any(|n| n == ".seglint-notes.tmp"), "{left:?}");
     assert!(!left.iter().any(|n| n.starts_with(&format!(".seglint-{}", std::process::id()))), "{left:?}");
 }
+
+#[test]
+fn a_huge_bad_value_is_told_in_a_line_not_repeated_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let xml = write(
+        dir.path(),
+        "v.xml",
+        format!("<SegConfiguration productVersion=\"{}x\"/>\n", "9".repeat(5_000_000)).as_bytes(),
+    );
+    std::fs::create_dir(dir.path().join("reg")).unwrap();
+    write(&dir.path().join("reg"), "export.xml", b"<SegConfiguration productVersion=\"8.2.1\"/>\n");
+    let reg = format!(
+        "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\X]\r\n\"A\"=dword:{}\r\n",
+        "z".repeat(5_000_000)
+    );
+    write(&dir.path().join("reg"), "tls.reg", reg.as_bytes());
+    for array in [xml, dir.path().join("reg").to_str().unwrap().to_string()] {
+        for format in ["human", "json"] {
+            let (code, stdout, _) = run(&["check", "--format", format, &array]);
+            assert_eq!(code, 3);
+            assert!(stdout.len() < 20_000, "{format}: {} bytes of output", stdout.len());
+            assert!(stdout.contains("(5000001 characters)") || stdout.contains("(5000000 characters)"), "{stdout}");
+        }
+    }
+}

@@ -20,14 +20,15 @@ pub struct InputError {
 
 impl InputError {
     pub fn new(message: impl Into<String>) -> Self {
-        InputError { file: None, text: None, message: message.into(), span: None, label: None, help: None }
+        let message = crate::source::shorten_quoted(message.into());
+        InputError { file: None, text: None, message, span: None, label: None, help: None }
     }
 
     pub fn in_file(file: &str, text: &str, span: Option<Span>, message: impl Into<String>) -> Self {
         InputError {
             file: Some(file.to_string()),
             text: Some(text.to_string()),
-            message: message.into(),
+            message: crate::source::shorten_quoted(message.into()),
             span,
             label: None,
             help: None,
@@ -50,7 +51,7 @@ impl InputError {
         InputError {
             file: Some(file.to_string()),
             text: Some(text.to_string()),
-            message: d.to_string(),
+            message: crate::source::shorten_quoted(d.to_string()),
             span: first.as_ref().map(|l| Span::new(l.offset(), l.len())),
             label: first.and_then(|l| l.label().map(str::to_string)),
             help: d.help().map(|h| h.to_string()),
