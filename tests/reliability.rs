@@ -211,3 +211,16 @@ fn a_huge_bad_value_is_told_in_a_line_not_repeated_whole() {
         }
     }
 }
+
+#[test]
+fn a_utf16_file_cut_short_or_with_a_lone_surrogate_has_a_location() {
+    let dir = tempfile::tempdir().unwrap();
+    let odd = write(dir.path(), "odd.xml", b"\xff\xfe<\x00S\x00\n\x00a");
+    let lone = write(dir.path(), "lone.xml", b"\xff\xfe<\x00\n\x00\n\x00x\x00\x00\xd8");
+    for (file, line, column) in [(odd, 2, 1), (lone, 3, 2)] {
+        let (code, report) = check_json(&file, &[]);
+        assert_eq!(code, 3);
+        let location = &report["arrays"][0]["error"]["location"];
+        assert_eq!((location["line"].as_u64(), location["column"].as_u64()), (Some(line), Some(column)), "{report}");
+    }
+}

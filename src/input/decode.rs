@@ -12,6 +12,8 @@ pub struct DecodeError {
     pub message: String,
     /// The byte offset of the first bad byte.
     pub offset: usize,
+    /// The text before it, decoded: where the bad byte is, in lines and columns.
+    pub before: String,
 }
 
 pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
@@ -58,15 +60,18 @@ fn utf8(bytes: &[u8], base: usize) -> Result<String, DecodeError> {
                 base + e.valid_up_to()
             ),
             offset: base + e.valid_up_to(),
+            before: String::from_utf8_lossy(&bytes[..e.valid_up_to()]).into_owned(),
         }),
     }
 }
 
 fn utf16(bytes: &[u8], base: usize, unit: fn([u8; 2]) -> u16) -> Result<String, DecodeError> {
     if bytes.len() % 2 != 0 {
+        let even = bytes.chunks_exact(2).map(|c| unit([c[0], c[1]]));
         return Err(DecodeError {
             message: format!("the UTF-16 text has an odd number of bytes ({}): it is cut short", bytes.len() + base),
             offset: base + bytes.len() - 1,
+            before: char::decode_utf16(even).map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER)).collect(),
         });
     }
     let units = bytes.chunks_exact(2).map(|c| unit([c[0], c[1]]));
@@ -78,6 +83,7 @@ fn utf16(bytes: &[u8], base: usize, unit: fn([u8; 2]) -> u16) -> Result<String, 
                 return Err(DecodeError {
                     message: format!("the UTF-16 text has an unpaired surrogate at byte {}", base + 2 * i),
                     offset: base + 2 * i,
+                    before: out,
                 });
             }
         }

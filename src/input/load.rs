@@ -141,10 +141,15 @@ pub fn read_file_bounded(path: &Path, display: &str, max: u64) -> Result<Vec<u8>
 fn read(path: &Path, display: &str, max: u64) -> Result<SourceFile, InputError> {
     let bytes = read_file_bounded(path, display, max)?;
     let text = decode::decode(&bytes).map_err(|e| {
-        InputError::from_diagnostic(display, "", &e)
-            .help("save the file as UTF-8, or UTF-16 with a byte-order mark (as regedit writes it)")
+        undecodable(display, e).help("save the file as UTF-8, or UTF-16 with a byte-order mark (as regedit writes it)")
     })?;
     Ok(SourceFile::new(path, display, text))
+}
+
+/// A file that does not decode, placed at its first bad byte (the text before it decoded).
+fn undecodable(display: &str, e: decode::DecodeError) -> InputError {
+    let at = Span::new(e.before.len(), 0);
+    InputError::in_file(display, &e.before, Some(at), e.message).label("the text cannot be read from here")
 }
 
 /// Loads one array: its XML export and, for a directory, its `.reg` and `.settings` files.
@@ -219,7 +224,7 @@ fn version_of(
 fn load_stdin(opts: &LoadOptions) -> Result<Array, InputError> {
     let bytes = read_bounded(std::io::stdin().lock(), "standard input", opts.max_input_size)?;
     let text = decode::decode(&bytes).map_err(|e| {
-        InputError::from_diagnostic("-", "", &e).help("give the export as UTF-8, or UTF-16 with a byte-order mark")
+        undecodable("standard input", e).help("give the export as UTF-8, or UTF-16 with a byte-order mark")
     })?;
     load_text("-", &text, opts)
 }
