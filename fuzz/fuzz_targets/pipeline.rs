@@ -16,12 +16,22 @@ fuzz_target!(|data: &[u8]| {
     for f in &findings {
         if let Some(loc) = f.location {
             let file = &array.files[loc.file].text;
-            assert!(loc.span.end() <= file.len() && file.is_char_boundary(loc.span.offset) && file.is_char_boundary(loc.span.end()));
+            assert!(
+                loc.span.end() <= file.len()
+                    && file.is_char_boundary(loc.span.offset)
+                    && file.is_char_boundary(loc.span.end())
+            );
         }
     }
     let resolved = Some(Box::new(posture.resolved()));
     let report = CheckReport {
-        arrays: vec![ArrayReport { source: "fuzz.xml".into(), array: Some(array), error: None, findings, posture: resolved }],
+        arrays: vec![ArrayReport {
+            source: "fuzz.xml".into(),
+            array: Some(array),
+            error: None,
+            findings,
+            posture: resolved,
+        }],
         baseline: None,
     };
     let doc = Document::Check { report: &report, judged: |_| true, fails: &|_| true };

@@ -8,7 +8,9 @@ fuzz_target!(|data: &[u8]| {
     let Ok(x) = seglint::input::xml::parse(&text, 0, "fuzz.xml", std::path::Path::new("/nonexistent")) else { return };
     for s in &x.settings {
         for span in [s.loc.span, s.name_loc.span, s.value_loc.span] {
-            assert!(span.end() <= text.len() && text.is_char_boundary(span.offset) && text.is_char_boundary(span.end()));
+            assert!(
+                span.end() <= text.len() && text.is_char_boundary(span.offset) && text.is_char_boundary(span.end())
+            );
         }
     }
 });
