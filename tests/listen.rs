@@ -48,9 +48,14 @@ struct Listener {
 
 /// Starts `seglint listen` on a free loopback port; waits until it says it listens.
 fn listen(args: &[&str]) -> Listener {
+    listen_as("json", args)
+}
+
+/// `listen` with its report in `format`.
+fn listen_as(format: &str, args: &[&str]) -> Listener {
     let mut child = Command::new(env!("CARGO_BIN_EXE_seglint"))
         .current_dir(root())
-        .args(["listen", "--bind", "127.0.0.1:0", "--format", "json", "--hostname", "listener.test"])
+        .args(["listen", "--bind", "127.0.0.1:0", "--format", format, "--hostname", "listener.test"])
         .args(if args.contains(&"--timeout") { &[][..] } else { &["--timeout", "5s"][..] })
         .args(args)
         .stdout(Stdio::piped())
@@ -70,14 +75,19 @@ fn listen(args: &[&str]) -> Listener {
 
 impl Listener {
     /// Waits for the listener to end; its exit code, JSON report and the rest of stderr.
-    fn finish(mut self) -> (i32, Value, String) {
+    fn finish(self) -> (i32, Value, String) {
+        let (code, out, err) = self.finish_text();
+        let json = serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}\nstderr: {err}"));
+        (code, json, err)
+    }
+
+    /// Waits for the listener to end; its exit code, report text and the rest of stderr.
+    fn finish_text(mut self) -> (i32, String, String) {
         let mut out = String::new();
         self.child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
         let mut err = String::new();
         self.stderr.read_to_string(&mut err).unwrap();
-        let code = self.child.wait().unwrap().code().unwrap_or(-1);
-        let json = serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}\nstderr: {err}"));
-        (code, json, err)
+        (self.child.wait().unwrap().code().unwrap_or(-1), out, err)
     }
 }
 
@@ -498,26 +508,10 @@ fn the_html_page_shows_what_each_sender_offered_beside_the_prediction() {
     assert_eq!(send(l.port, &["--ehlo", "seg01.contoso.com", "--max", "TLSv1.2"]), "OK");
     let (json_code, report, _) = l.finish();
     // The same sender again, the report as HTML this time.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_seglint"))
-        .current_dir(root())
-        .args(["listen", "--bind", "127.0.0.1:0", "--format", "html", "--hostname", "listener.test"])
-        .args(["--timeout", "5s", "--count", "1", "--array", a])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run seglint");
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    stderr.read_line(&mut line).unwrap();
-    let port: u16 = line
-        .strip_prefix("listening on 127.0.0.1:")
-        .and_then(|r| r.split(':').next())
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| panic!("listen did not start: {line}"));
-    assert_eq!(send(port, &["--ehlo", "seg01.contoso.com", "--max", "TLSv1.2"]), "OK");
-    let mut page = String::new();
-    child.stdout.take().unwrap().read_to_string(&mut page).unwrap();
-    assert_eq!(child.wait().unwrap().code(), Some(json_code));
+    let l = listen_as("html", &["--count", "1", "--array", a]);
+    assert_eq!(send(l.port, &["--ehlo", "seg01.contoso.com", "--max", "TLSv1.2"]), "OK");
+    let (code, page, _) = l.finish_text();
+    assert_eq!(code, json_code);
     let doc = html::parse(&page);
     let offered = strings(&connection(&report)["offered_protocols"]);
     assert_eq!(offered, ["TLSv1.2"]);
