@@ -25,12 +25,12 @@ pub fn check_array(
         Ok(array) => {
             let posture = crate::posture::resolve(k, &array, &array.version);
             let findings = crate::lint::run(&crate::lint::Ctx { k, array: &array, posture: &posture, now });
-            let posture = keep_posture.then(|| Box::new(posture.resolved()));
-            ArrayReport { source: spec.source.clone(), array: Some(array), error: None, findings, posture }
+            let kept = keep_posture.then(|| posture.resolved());
+            let mut r = ArrayReport::checked(array, findings, kept);
+            r.source = spec.source.clone();
+            r
         }
-        Err(e) => {
-            ArrayReport { source: spec.source.clone(), array: None, error: Some(e), findings: vec![], posture: None }
-        }
+        Err(e) => ArrayReport::unreadable(spec.source.clone(), e),
     }
 }
 

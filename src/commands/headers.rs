@@ -41,8 +41,8 @@ fn judged(
         }
     }
     let findings = policy.apply(Some(&array), findings);
-    let posture = Some(Box::new(posture.resolved()));
-    ArrayReport { source: array.source.clone(), array: Some(array), error: None, findings, posture }
+    let kept = posture.resolved();
+    ArrayReport::checked(array, findings, Some(kept))
 }
 
 /// A `--server` without `--array`, or naming a server the array lacks: a usage error.
@@ -73,16 +73,7 @@ pub(super) fn run(args: &HeadersArgs) -> Outcome {
     // An array that cannot be read is told as `check` tells it; the hops are still listed.
     let (array, array_error) = match args.array.as_ref().map(|p| (p, input::load(&ArraySpec::new(p), &setup.load))) {
         Some((_, Ok(a))) => (Some(a), None),
-        Some((p, Err(e))) => (
-            None,
-            Some(ArrayReport {
-                source: p.display().to_string(),
-                array: None,
-                error: Some(e),
-                findings: vec![],
-                posture: None,
-            }),
-        ),
+        Some((p, Err(e))) => (None, Some(ArrayReport::unreadable(p.display().to_string(), e))),
         None => (None, None),
     };
     if let Some(message) = unknown_server(args, array.as_ref()).filter(|_| array_error.is_none()) {
@@ -109,13 +100,9 @@ pub(super) fn run(args: &HeadersArgs) -> Outcome {
     // The CI formats tell an unreadable file as `check` tells an unreadable array (a SARIF
     // notification, a JUnit error, an annotation); human and JSON list them on their own.
     if !matches!(args.format, crate::cli::Format::Human | crate::cli::Format::Json) {
-        check.arrays.extend(errors.iter().map(|e| ArrayReport {
-            source: e.file.clone().unwrap_or_default(),
-            array: None,
-            error: Some(e.clone()),
-            findings: vec![],
-            posture: None,
-        }));
+        check
+            .arrays
+            .extend(errors.iter().map(|e| ArrayReport::unreadable(e.file.clone().unwrap_or_default(), e.clone())));
     }
     let report = HeadersReport { messages, errors, check };
     let doc = Document::Headers { report: &report, fails: &|f| policy.fails(f) };

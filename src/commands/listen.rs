@@ -104,8 +104,8 @@ fn judged(
         }
     }
     let findings = policy.apply(Some(&array), findings);
-    let posture = Some(Box::new(posture.resolved()));
-    ArrayReport { source: array.source.clone(), array: Some(array), error: None, findings, posture }
+    let kept = posture.resolved();
+    ArrayReport::checked(array, findings, Some(kept))
 }
 
 /// The bound listener and its options; a usage error if the certificate or address is bad.

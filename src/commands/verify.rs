@@ -52,9 +52,10 @@ fn verify_array(
         findings.extend(found);
     }
     let findings = policy.apply(Some(&array), findings);
-    let posture = Some(Box::new(posture.resolved()));
-    let error = unprobed_error(&checks);
-    (ArrayReport { source: array.source.clone(), array: Some(array), error, findings, posture }, checks)
+    let kept = posture.resolved();
+    let mut report = ArrayReport::checked(array, findings, Some(kept));
+    report.error = unprobed_error(&checks);
+    (report, checks)
 }
 
 /// The servers of one array that could not be probed, as the array's input error: every format
@@ -108,15 +109,7 @@ pub(super) fn run(args: &VerifyArgs) -> Outcome {
     let specs: Vec<ArraySpec> = super::check::arrays(&setup, &args.arrays, args.recursive);
     let loaded: Vec<Result<Array, ArrayReport>> = specs
         .iter()
-        .map(|spec| {
-            input::load(spec, &setup.load).map_err(|e| ArrayReport {
-                source: spec.source.clone(),
-                array: None,
-                error: Some(e),
-                findings: vec![],
-                posture: None,
-            })
-        })
+        .map(|spec| input::load(spec, &setup.load).map_err(|e| ArrayReport::unreadable(spec.source.clone(), e)))
         .collect();
     let arrays: Vec<&Array> = loaded.iter().filter_map(|l| l.as_ref().ok()).collect();
     if let Some(message) = unknown_server(args, &arrays) {

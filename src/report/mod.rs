@@ -254,6 +254,20 @@ pub struct ArrayReport {
     pub posture: Option<Box<crate::posture::Resolved>>,
 }
 
+impl ArrayReport {
+    /// An array argument that could not be read.
+    pub fn unreadable(source: String, error: InputError) -> Self {
+        ArrayReport { source, array: None, error: Some(error), findings: vec![], posture: None }
+    }
+
+    /// A loaded array and its findings; with `posture`, the posture kept for the formats that
+    /// show it.
+    pub fn checked(array: Array, findings: Vec<Finding>, posture: Option<crate::posture::Resolved>) -> Self {
+        let posture = posture.map(Box::new);
+        ArrayReport { source: array.source.clone(), array: Some(array), error: None, findings, posture }
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct CheckReport {
     pub arrays: Vec<ArrayReport>,
