@@ -193,7 +193,8 @@ pub fn char_span(text: &str, at: usize) -> Span {
     Span::new(at, text[at..].chars().next().map_or(0, char::len_utf8))
 }
 
-fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+/// The nearest character boundary at or before byte `i`.
+pub fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     while i > 0 && !s.is_char_boundary(i) {
         i -= 1;
     }

@@ -7,6 +7,7 @@ use crate::finding::Finding;
 use crate::knowledge::Knowledge;
 use crate::model::{Array, Loc};
 use crate::report::{ArrayReport, CheckReport, locate};
+use crate::source::{SourceFile, floor_char_boundary};
 use crate::vocab::Severity;
 use maud::{Markup, html};
 use std::collections::HashMap;
@@ -16,12 +17,14 @@ const SNIPPET_CHARS: usize = 240;
 
 /// The source line a location falls in, with its span marked: line number, before, span, after.
 /// At most `SNIPPET_CHARS` characters around the span, cut on character boundaries.
-fn snippet_parts(text: &str, loc: Loc) -> (usize, String, String, String) {
-    let at = floor_boundary(text, loc.span.offset.min(text.len()));
-    let end = floor_boundary(text, (at + loc.span.len).min(text.len()));
+fn snippet_parts(file: &SourceFile, loc: Loc) -> (usize, String, String, String) {
+    let text = &file.text;
+    let at = floor_char_boundary(text, loc.span.offset.min(text.len()));
+    let end = floor_char_boundary(text, (at + loc.span.len).min(text.len()));
     let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let stop = text[end..].find('\n').map_or(text.len(), |i| end + i);
-    let line = text[..start].bytes().filter(|b| *b == b'\n').count() + 1;
+    // The file's line index, not a count from byte 0 for each finding.
+    let line = file.line_col(at).0;
     let half = SNIPPET_CHARS / 2;
     let mut before: Vec<char> = text[start..at].chars().rev().take(half).collect();
     before.reverse();
@@ -30,17 +33,10 @@ fn snippet_parts(text: &str, loc: Loc) -> (usize, String, String, String) {
     (line, before.into_iter().collect(), span, after)
 }
 
-fn floor_boundary(text: &str, mut i: usize) -> usize {
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
 fn snippet(array: Option<&Array>, loc: Option<Loc>) -> Option<Markup> {
     let (array, loc) = (array?, loc?);
     let file = array.files.get(loc.file)?;
-    let (line, before, span, after) = snippet_parts(&file.text, loc);
+    let (line, before, span, after) = snippet_parts(file, loc);
     Some(html! { pre { (line) " │ " (before.trim_start()) mark { (span) } (after.trim_end()) } })
 }
 
@@ -174,12 +170,14 @@ mod tests {
     fn a_snippet_cuts_long_lines_on_character_boundaries_around_the_span() {
         let text = format!("first\n{}<Bad/>{}\nlast", "ü".repeat(500), "é".repeat(500));
         let offset = text.find("<Bad/>").unwrap();
-        let (line, before, span, after) = snippet_parts(&text, Loc { file: 0, span: Span { offset, len: 6 } });
+        let file = SourceFile::new("x", "x", text);
+        let (line, before, span, after) = snippet_parts(&file, Loc { file: 0, span: Span { offset, len: 6 } });
         assert_eq!((line, span.as_str()), (2, "<Bad/>"));
         assert_eq!(before.chars().count(), SNIPPET_CHARS / 2);
         assert_eq!(after.chars().count(), SNIPPET_CHARS / 2);
         // A span that ends inside a character is cut back to the character's start.
-        let (_, _, span, _) = snippet_parts("aü", Loc { file: 0, span: Span { offset: 1, len: 1 } });
+        let (_, _, span, _) =
+            snippet_parts(&SourceFile::new("x", "x", "aü"), Loc { file: 0, span: Span { offset: 1, len: 1 } });
         assert_eq!(span, "");
     }
 }
