@@ -189,6 +189,20 @@ impl Knowledge {
         Knowledge::from_files(files)
     }
 
+    /// The embedded facts with the text of one data file (`versions.toml`, …) replaced, as
+    /// `--rules DIR` holding only that file gives them; the fuzz target of the loader uses it.
+    pub fn with_file(name: &str, text: String) -> Result<Knowledge, KnowledgeError> {
+        let mut text = Some(text);
+        let files = EMBEDDED
+            .iter()
+            .map(|(n, builtin)| match text.take_if(|_| *n == name) {
+                Some(t) => SourceFile::new(format!("rules/{n}"), format!("rules/{n}"), t),
+                None => SourceFile::new(format!("rules/{n}"), builtin_display(n), *builtin),
+            })
+            .collect();
+        Knowledge::from_files(files)
+    }
+
     fn from_files(files: Vec<SourceFile>) -> Result<Knowledge, KnowledgeError> {
         let doc = Doc { files: &files };
         let (rows, facts) = versions::load(&doc)?;
@@ -336,6 +350,16 @@ mod tests {
         let e = Knowledge::from_files(files).unwrap_err();
         assert!(e.message.contains("`=ten` is not a version range"), "{}", e.message);
         assert!(e.span.is_some());
+    }
+
+    #[test]
+    fn one_data_file_replaced_is_read_as_rules_dir_reads_it() {
+        let text = EMBEDDED[VERSIONS].1.replacen("range = \"=10.0.0\"", "range = \"=ten\"", 1);
+        let e = Knowledge::with_file("versions.toml", text).unwrap_err();
+        assert_eq!(e.file, "rules/versions.toml", "named as the replaced file, not as the built-in one");
+        let span = e.span.unwrap();
+        assert_eq!(&e.src.inner()[span.offset()..span.offset() + span.len()], "\"=ten\"");
+        assert!(Knowledge::with_file("catalog.toml", EMBEDDED[CATALOG].1.to_string()).is_ok());
     }
 
     #[test]
