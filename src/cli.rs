@@ -408,7 +408,8 @@ pub struct ProbeArgs {
     #[arg(long, value_name = "NAME")]
     pub helo: Option<String>,
 
-    /// Timeout of each network step: seconds (10, 2.5) or with a unit (500ms, 10s).
+    /// Time for the whole probe of one peer, every connection and step included: seconds (10,
+    /// 2.5) or with a unit (500ms, 10s). Tests it leaves no time for are reported not tested.
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
     pub timeout: Duration,
 
@@ -475,7 +476,8 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "NAME")]
     pub helo: Option<String>,
 
-    /// Timeout of each network step: seconds (10, 2.5) or with a unit (500ms, 10s).
+    /// Time for the whole probe of one peer, every connection and step included: seconds (10,
+    /// 2.5) or with a unit (500ms, 10s). Tests it leaves no time for are reported not tested.
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
     pub timeout: Duration,
 

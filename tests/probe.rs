@@ -27,6 +27,16 @@ enum Behaviour {
     LegacyTls10,
     /// Answers the ClientHello with a TLSv1.2 ServerHello, then sends nothing more.
     HelloThenStall,
+    /// Accepts the connection and never says a word.
+    Silent,
+    /// Sends its banner one byte every 200 ms.
+    DripBanner,
+    /// `220-` lines, without end.
+    EndlessContinuation,
+    /// Reads the ClientHello, then resets the connection.
+    ResetInHandshake,
+    /// Speaks TLSv1.2/1.3 at once, but never answers the hand-built legacy hellos.
+    LegacyStall,
 }
 
 #[derive(Clone, Copy)]
@@ -89,17 +99,33 @@ fn serve_on(listener: TcpListener, peer: Peer) -> u16 {
 
 fn session(mut stream: TcpStream, peer: Peer, config: Arc<rustls::ServerConfig>) {
     stream.set_read_timeout(Some(Duration::from_secs(10))).ok();
+    let slowly = |stream: &mut TcpStream, bytes: &[u8], pause: Duration| {
+        bytes.iter().all(|b| {
+            std::thread::sleep(pause);
+            stream.write_all(&[*b]).is_ok()
+        })
+    };
     match peer.behaviour {
         Behaviour::Garbage => {
             let _ = stream.write_all(b"\x00\x01HTTP/1.1 400 Bad Request\r\n");
             return;
         }
         Behaviour::EndlessLine => {
-            for _ in 0..100 {
+            // 10 MB without a line end.
+            for _ in 0..10_000 {
                 if stream.write_all(&[b'A'; 1000]).is_err() {
                     return;
                 }
             }
+            return;
+        }
+        Behaviour::Silent => return std::thread::sleep(Duration::from_secs(5)),
+        Behaviour::DripBanner => {
+            slowly(&mut stream, b"220 localhost ESMTP, slowly\r\n", Duration::from_millis(200));
+            return;
+        }
+        Behaviour::EndlessContinuation => {
+            while stream.write_all(b"220-still greeting\r\n").is_ok() {}
             return;
         }
         _ => {}
@@ -163,6 +189,21 @@ fn starttls(mut stream: TcpStream, peer: Peer, config: Arc<rustls::ServerConfig>
             record.extend([0x00, 0xc0, 0x2f, 0x00, 0x00, 0x00]);
             let _ = stream.write_all(&record);
             std::thread::sleep(Duration::from_secs(3));
+        }
+        Behaviour::ResetInHandshake => {
+            // Closing with the rest of the hello unread makes the close a reset (RST).
+            let mut start = [0u8; 5];
+            let _ = std::io::Read::read_exact(&mut stream, &mut start);
+        }
+        Behaviour::LegacyStall => {
+            // The legacy hellos offer an older client_version (bytes 9 and 10 of the record).
+            let mut head = [0u8; 11];
+            let legacy = stream.peek(&mut head).is_ok_and(|n| n == 11 && [head[9], head[10]] < [3, 3]);
+            if legacy {
+                std::thread::sleep(Duration::from_secs(5));
+            } else {
+                tls_dialogue(stream, config);
+            }
         }
         Behaviour::BreakHandshake => {
             // Read the ClientHello, then answer with something that is not TLS.
@@ -339,6 +380,11 @@ fn misbehaving_peers_end_with_the_stage_that_failed() {
         (Behaviour::HelloThenStall, "handshake", "no answer within"),
         // Data sent with the STARTTLS answer would be read as if it came over TLS: refused.
         (Behaviour::DataAfterStarttls, "starttls", "after its STARTTLS answer"),
+        (Behaviour::Silent, "banner", "no complete reply within"),
+        // Regression: each byte came within the read timeout, so the banner took 2x --timeout.
+        (Behaviour::DripBanner, "banner", "no complete reply within"),
+        (Behaviour::EndlessContinuation, "banner", "more than 100 lines"),
+        (Behaviour::ResetInHandshake, "handshake", ""),
     ];
     for (behaviour, stage, words) in cases {
         let started = std::time::Instant::now();
@@ -352,8 +398,38 @@ fn misbehaving_peers_end_with_the_stage_that_failed() {
             "{stage}: a handshake that did not finish agreed to nothing"
         );
         assert!(r.tls_versions.values().all(|v| *v != Some(true)), "{stage}: {:?}", r.tls_versions);
-        assert!(started.elapsed() < Duration::from_secs(4), "{stage}: the probe must not hang");
+        assert!(started.elapsed() < Duration::from_secs(2), "{stage}: the probe must end near its --timeout");
     }
+}
+
+/// Regression: `--timeout` bounded each step, so a peer that answered the modern handshake and
+/// stalled every legacy hello kept the probe 4x --timeout (7x with more tests). The budget is
+/// the peer's: what it does not cover is `null`, never a refusal, and the report says why.
+#[test]
+fn timeout_bounds_the_whole_probe_of_a_peer() {
+    let port = serve(Peer { behaviour: Behaviour::LegacyStall, versions: BOTH, client_auth: false });
+    let started = std::time::Instant::now();
+    let out = seglint()
+        .args(["probe", "--format", "json", "--timeout", "1s", &format!("localhost:{port}")])
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(took < Duration::from_millis(2500), "the whole probe took {took:?} at --timeout 1s");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["tls"]["protocol"], "TLSv1.3");
+    assert_eq!(json["tls_versions"]["TLSv1.3"], true);
+    for p in ["SSLv3", "TLSv1.0", "TLSv1.1"] {
+        assert_eq!(json["legacy_protocols"][p], serde_json::Value::Null, "{p}: not tested, not refused");
+    }
+    let message = json["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("not tested, the time ran out") && message.contains("SSLv3"), "{message}");
+    let human = seglint().args(["probe", "--timeout", "1s", &format!("localhost:{port}")]).output().unwrap();
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        text.contains("SSLv3 not tested") && text.contains("incomplete:         not tested, the time ran out"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -316,6 +316,7 @@ fn an_unreachable_or_stalling_server_is_an_input_error_and_the_others_are_still_
     ]);
     let stall = openssl_peer(&["--behaviour", "stall"]);
     let garbage = openssl_peer(&["--behaviour", "garbage"]);
+    let drip = openssl_peer(&["--behaviour", "drip"]);
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let closed_port = closed.local_addr().unwrap().port();
     drop(closed);
@@ -325,11 +326,16 @@ fn an_unreachable_or_stalling_server_is_an_input_error_and_the_others_are_still_
         Server { name: "STALLS", address: format!("127.0.0.1:{}", stall.port), inbound: tls() },
         Server { name: "DOWN", address: format!("127.0.0.1:{closed_port}"), inbound: tls() },
         Server { name: "GARBLED", address: format!("127.0.0.1:{}", garbage.port), inbound: tls() },
+        // Regression: a byte within each read's timeout kept the banner going for 2x --timeout.
+        Server { name: "DRIPS", address: format!("127.0.0.1:{}", drip.port), inbound: tls() },
     ];
     let array = export(dir.path(), "8.2.1", &servers, "");
-    let (code, report, stderr) = verify(&array, &["--timeout", "1s", "--jobs", "4"]);
+    let started = std::time::Instant::now();
+    let (code, report, stderr) = verify(&array, &["--timeout", "1s", "--jobs", "5"]);
+    let took = started.elapsed();
+    assert!(took < std::time::Duration::from_millis(2500), "five servers at --jobs 5 took {took:?} at --timeout 1s");
     assert_eq!(code, 3, "{report:#}");
-    for (name, stage) in [("STALLS", "banner"), ("DOWN", "connect"), ("GARBLED", "banner")] {
+    for (name, stage) in [("STALLS", "banner"), ("DOWN", "connect"), ("GARBLED", "banner"), ("DRIPS", "banner")] {
         let s = server(&report, name);
         assert_eq!(s["error"]["stage"], stage, "{name}: {s}");
         assert!(stderr.contains(name), "the failure is also told on stderr: {stderr}");
@@ -351,7 +357,7 @@ fn an_unreachable_or_stalling_server_is_an_input_error_and_the_others_are_still_
         "nothing is said of servers not probed"
     );
     let error = report["arrays"][0]["error"]["message"].as_str().unwrap();
-    assert!(error.starts_with("3 servers could not be probed: STALLS"), "{error}");
+    assert!(error.starts_with("4 servers could not be probed: STALLS"), "{error}");
     // The formats of `check` tell it as an input error too.
     for (format, says) in [
         ("sarif", "toolExecutionNotifications"),

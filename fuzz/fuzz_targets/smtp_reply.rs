@@ -25,7 +25,7 @@ impl std::io::Write for Peer<'_> {
 
 fuzz_target!(|data: &[u8]| {
     use seglint::probe::smtp::{Conversation, Stage};
-    let mut c = Conversation::new(Peer(data), std::time::Duration::from_secs(1));
+    let mut c = Conversation::new(Peer(data), "within 1s".into());
     for stage in [Stage::Banner, Stage::Ehlo, Stage::Starttls] {
         if c.reply(stage).is_err() {
             break;

@@ -7,7 +7,6 @@
 
 use crate::vocab::Protocol;
 use std::io::{Read, Write};
-use std::time::{Duration, Instant};
 
 /// Legacy suites a peer of that era may pick: ECDHE/DHE/RSA with AES-CBC, 3DES and RC4.
 const SUITES: &[u16] = &[
@@ -92,8 +91,9 @@ pub fn accepted(answer: &[u8], version: u16) -> bool {
         && u16::from_be_bytes([answer[9], answer[10]]) == version
 }
 
-/// Sends the hello on an upgraded-to-be connection and reads the first 11 bytes of the answer.
-pub fn ask<S: Read + Write>(stream: &mut S, version: u16, sni: Option<&str>, timeout: Duration) -> bool {
+/// Sends the hello on an upgraded-to-be connection and reads the first 11 bytes of the answer;
+/// the stream bounds the time (the probe's `smtp::Timed`).
+pub fn ask<S: Read + Write>(stream: &mut S, version: u16, sni: Option<&str>) -> bool {
     let mut random = [0u8; 32];
     let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
     for (i, b) in random.iter_mut().enumerate() {
@@ -102,14 +102,9 @@ pub fn ask<S: Read + Write>(stream: &mut S, version: u16, sni: Option<&str>, tim
     if stream.write_all(&client_hello(version, sni, random)).and_then(|()| stream.flush()).is_err() {
         return false;
     }
-    let deadline = Instant::now() + timeout;
     let mut answer = Vec::new();
     let mut chunk = [0u8; 64];
     while answer.len() < 11 {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            return false;
-        }
         match stream.read(&mut chunk) {
             Ok(0) | Err(_) => return false,
             Ok(n) => answer.extend_from_slice(&chunk[..n]),
@@ -153,20 +148,19 @@ fn read_flight(payload: &[u8], version: u16) -> (Option<bool>, Option<Vec<Vec<u8
     (hello, chain, done)
 }
 
-/// Like `ask`, but reads on to the server's Certificate message; bounded by `timeout` and 64 KiB.
-pub fn ask_with_chain<S: Read + Write>(stream: &mut S, version: u16, sni: Option<&str>, timeout: Duration) -> Answer {
+/// Like `ask`, but reads on to the server's Certificate message, at most 64 KiB of it.
+pub fn ask_with_chain<S: Read + Write>(stream: &mut S, version: u16, sni: Option<&str>) -> Answer {
     let random = [0x5e; 32];
     if stream.write_all(&client_hello(version, sni, random)).and_then(|()| stream.flush()).is_err() {
         return Answer::default();
     }
-    let deadline = Instant::now() + timeout;
     let (mut raw, mut payload) = (Vec::new(), Vec::new());
     let mut chunk = [0u8; 4096];
     let mut answer = Answer::default();
     // The answer's first bytes: a ServerHello of our version there is an acceptance even when
     // the rest of the flight never comes (as `ask` judges it).
     let mut head = Vec::with_capacity(11);
-    while raw.len() < MAX_FLIGHT && Instant::now() < deadline {
+    while raw.len() < MAX_FLIGHT {
         match stream.read(&mut chunk) {
             Ok(0) | Err(_) => break,
             Ok(n) => {

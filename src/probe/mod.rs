@@ -1,7 +1,8 @@
 //! `seglint probe`: will outbound TLS from this array work with that peer? Connects to each
 //! `HOST[:PORT]`, speaks SMTP up to STARTTLS, upgrades with rustls, tests legacy protocols with
 //! hand-built ClientHellos, and joins what it saw with the `--array` postures into verdicts.
-//! It never sends mail; every step has a timeout and reads are bounded.
+//! It never sends mail; reads are bounded, and one deadline (`--timeout`) bounds each peer's
+//! probe as a whole: tests the time left cannot cover are reported as not tested.
 
 pub mod legacy;
 pub mod smtp;
@@ -10,10 +11,8 @@ pub mod verdict;
 
 use crate::vocab::Protocol;
 use serde::Serialize;
-use smtp::{Conversation, Stage, StageError, fail};
+use smtp::{Budget, Conversation, Stage, StageError, Timed, fail};
 use std::collections::BTreeMap;
-use std::net::TcpStream;
-
 use std::sync::Arc;
 use std::time::Duration;
 use verdict::{PeerFacts, Verdict};
@@ -88,9 +87,14 @@ pub struct Options {
 }
 
 /// Connects and speaks SMTP up to (and including) the `220` answer to STARTTLS.
-fn to_starttls(t: &Target, o: &Options, report: Option<&mut ProbeReport>) -> Result<Option<TcpStream>, StageError> {
-    let stream = smtp::connect(&t.host, t.port, o.timeout)?;
-    let mut c = Conversation::new(stream, o.timeout);
+fn to_starttls(
+    t: &Target,
+    o: &Options,
+    budget: Budget,
+    report: Option<&mut ProbeReport>,
+) -> Result<Option<Timed>, StageError> {
+    let stream = smtp::connect(&t.host, t.port, budget)?;
+    let mut c = Conversation::new(stream, budget.within());
     let banner = c.reply(Stage::Banner)?;
     if banner.code != 220 {
         return fail(Stage::Banner, format!("the peer greeted with {} instead of 220: {}", banner.code, banner.text()));
@@ -152,29 +156,20 @@ struct Handshake {
 fn explain_alert(message: String, client_certificate_requested: bool) -> String {
     let cert_alert = ["UnknownCA", "BadCertificate", "CertificateRequired", "AccessDenied", "UnsupportedCertificate"];
     let cert_named = cert_alert.iter().any(|a| message.contains(a));
-    if cert_named || (client_certificate_requested && message.contains("alert")) {
+    let closed = ["Broken pipe", "reset by peer", "closed the connection"].iter().any(|c| message.contains(c));
+    if cert_named || (client_certificate_requested && (message.contains("alert") || closed)) {
         format!("{message} (the peer rejected the client certificate, or the lack of one)")
     } else {
         message
     }
 }
 
-/// Runs the handshake record by record, so that the timeout bounds the whole of it: a peer
-/// that drips one byte per read would otherwise keep `complete_io` waiting for ever.
-fn drive_handshake(
-    conn: &mut rustls::ClientConnection,
-    sock: &mut TcpStream,
-    timeout: Duration,
-) -> std::io::Result<()> {
+/// Runs the handshake record by record over the budgeted stream, whose deadline ends it
+/// however the peer drips its records.
+fn drive_handshake(conn: &mut rustls::ClientConnection, sock: &mut Timed) -> std::io::Result<()> {
     use std::io::{Error, ErrorKind};
-    let deadline = std::time::Instant::now() + timeout;
     while conn.is_handshaking() {
-        while conn.wants_write() {
-            conn.write_tls(sock)?;
-        }
-        if std::time::Instant::now() > deadline {
-            return Err(Error::new(ErrorKind::TimedOut, "handshake deadline"));
-        }
+        flush_tls(conn, sock)?;
         if conn.read_tls(sock)? == 0 {
             return Err(Error::new(ErrorKind::UnexpectedEof, "the peer closed the connection during the handshake"));
         }
@@ -184,8 +179,18 @@ fn drive_handshake(
             return Err(Error::new(ErrorKind::InvalidData, e));
         }
     }
+    flush_tls(conn, sock)
+}
+
+/// Writes what rustls has to send. A peer that refused (a client certificate, most often) may
+/// have sent its alert and closed before our flight arrived: the write then fails with a broken
+/// pipe or a reset, and the alert waiting to be read is the better reason.
+fn flush_tls(conn: &mut rustls::ClientConnection, sock: &mut Timed) -> std::io::Result<()> {
     while conn.wants_write() {
-        conn.write_tls(sock)?;
+        if let Err(e) = conn.write_tls(sock) {
+            let alert = conn.read_tls(sock).ok().and_then(|_| conn.process_new_packets().err());
+            return Err(alert.map_or(e, |a| std::io::Error::new(std::io::ErrorKind::InvalidData, a)));
+        }
     }
     Ok(())
 }
@@ -194,20 +199,21 @@ fn drive_handshake(
 fn handshake(
     t: &Target,
     o: &Options,
+    budget: Budget,
     offer: tls::Offer,
     finish: bool,
     report: Option<&mut ProbeReport>,
 ) -> Result<Option<Handshake>, StageError> {
-    let Some(mut sock) = to_starttls(t, o, report)? else { return Ok(None) };
+    let Some(mut sock) = to_starttls(t, o, budget, report)? else { return Ok(None) };
     let record = Arc::new(tls::Recorder::default());
     let config = tls::client_config(offer, o.identity.as_ref(), record.clone())
         .or_else(|e| fail(Stage::Handshake, e.to_string()))?;
     let mut conn = rustls::ClientConnection::new(config, server_name(&t.host)?)
         .or_else(|e| fail(Stage::Handshake, e.to_string()))?;
     let mut after = None;
-    if let Err(e) = drive_handshake(&mut conn, &mut sock, o.timeout) {
+    if let Err(e) = drive_handshake(&mut conn, &mut sock) {
         let stalled = matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut);
-        let why = if stalled { format!("no answer within {:?}", o.timeout) } else { e.to_string() };
+        let why = if stalled { format!("no answer {}", budget.within()) } else { e.to_string() };
         // A handshake that does not finish is no protocol the peer accepts: only a peer that
         // sent its whole flight (its certificate included) and then refused, with an alert or
         // by closing, agreed to what it chose; a peer that stalls agreed to nothing.
@@ -232,7 +238,7 @@ fn handshake(
     let certs =
         conn.peer_certificates().map(|c| c.iter().map(|d| d.clone().into_owned()).collect()).unwrap_or_default();
     if finish && after.is_none() {
-        let mut c = Conversation::new(rustls::StreamOwned::new(conn, sock), o.timeout);
+        let mut c = Conversation::new(rustls::StreamOwned::new(conn, sock), budget.within());
         let ehlo = c.send(Stage::Handshake, &format!("EHLO {}", o.helo)).and_then(|()| c.reply(Stage::Handshake));
         match ehlo {
             Ok(r) if r.code == 250 => {
@@ -294,8 +300,8 @@ pub fn probe(t: &Target, o: &Options) -> ProbeReport {
         verdicts: vec![],
         error: None,
     };
-    let started = std::time::Instant::now();
-    match handshake(t, o, tls::Offer::All, true, Some(&mut r)) {
+    let budget = Budget::start(o.timeout);
+    match handshake(t, o, budget, tls::Offer::All, true, Some(&mut r)) {
         Ok(None) => return r,
         Ok(Some(h)) => {
             let verdict = h.record.verdict.lock().ok().and_then(|mut v| v.take());
@@ -313,18 +319,18 @@ pub fn probe(t: &Target, o: &Options) -> ProbeReport {
             r.strong_256 = (h.info.cipher_bits == 256).then_some(true);
             r.tls = Some(h.info);
             if tls13 {
-                let twelve = handshake(t, o, tls::Offer::Tls12Only, false, None);
-                r.tls_versions.insert("TLSv1.2", Some(matches!(twelve, Ok(Some(_)))));
+                let twelve = handshake(t, o, budget, tls::Offer::Tls12Only, false, None);
+                r.tls_versions.insert("TLSv1.2", answered(matches!(twelve, Ok(Some(_))), budget));
             }
             if r.strong_256.is_none() {
-                let strong = handshake(t, o, tls::Offer::Strong256, false, None);
-                r.strong_256 = Some(matches!(strong, Ok(Some(_))));
+                let strong = handshake(t, o, budget, tls::Offer::Strong256, false, None);
+                r.strong_256 = answered(matches!(strong, Ok(Some(_))), budget);
             }
         }
         Err(e) => {
-            // A peer that stalled through the whole handshake would stall each legacy test too:
-            // the report says so once, within about one --timeout, and tests nothing more.
-            let stop = e.stage != Stage::Handshake || started.elapsed() >= o.timeout;
+            // A peer that stalled through the whole handshake spent the budget: the report says
+            // so once and tests nothing more.
+            let stop = e.stage != Stage::Handshake || budget.spent();
             r.error = Some(e);
             if stop {
                 return r;
@@ -333,15 +339,51 @@ pub fn probe(t: &Target, o: &Options) -> ProbeReport {
         }
     }
     if o.legacy {
-        legacy_tests(t, o, &mut r);
+        legacy_tests(t, o, budget, &mut r);
+    }
+    if budget.spent() {
+        note_untested(&mut r, o, budget);
     }
     r
+}
+
+/// A test's answer: a refusal seen once the budget is spent may only be the deadline, so it
+/// is not tested rather than refused.
+fn answered(accepted: bool, budget: Budget) -> Option<bool> {
+    (accepted || !budget.spent()).then_some(accepted)
+}
+
+/// How the message of a probe that ran out of time before its last tests begins.
+pub const UNTESTED: &str = "not tested, the time ran out";
+
+/// Names the tests the budget did not cover, when it ran out after the first handshake.
+fn note_untested(r: &mut ProbeReport, o: &Options, budget: Budget) {
+    if r.error.is_some() {
+        return;
+    }
+    let legacy = r.legacy_protocols.iter().flatten().filter(|_| o.legacy);
+    let untested: Vec<&str> = r
+        .tls_versions
+        .iter()
+        .chain(legacy)
+        .filter(|(_, v)| v.is_none())
+        .map(|(k, _)| *k)
+        .chain(r.strong_256.is_none().then_some("a 256-bit suite"))
+        .collect();
+    if !untested.is_empty() && r.tls.is_some() {
+        let message = format!(
+            "{UNTESTED} (the --timeout of {:?} is for the whole probe): {}",
+            budget.timeout,
+            untested.join(", ")
+        );
+        r.error = Some(StageError { stage: Stage::Handshake, message });
+    }
 }
 
 /// SSLv3, TLSv1.0, TLSv1.1 with hand-built hellos; and TLSv1.2 again the same way when rustls
 /// could not agree on it (rustls offers only AEAD suites, a CBC-only peer still speaks TLSv1.2).
 /// Without a modern handshake, the certificate is read from a legacy one.
-fn legacy_tests(t: &Target, o: &Options, r: &mut ProbeReport) {
+fn legacy_tests(t: &Target, o: &Options, budget: Budget, r: &mut ProbeReport) {
     let mut legacy = BTreeMap::new();
     let sni = t.host.parse::<std::net::IpAddr>().is_err().then_some(t.host.as_str());
     let tls12_refused = r.tls_versions.get("TLSv1.2") == Some(&Some(false));
@@ -349,13 +391,13 @@ fn legacy_tests(t: &Target, o: &Options, r: &mut ProbeReport) {
     for p in protocols.into_iter().filter(|p| *p != Protocol::Tls12 || tls12_refused) {
         let version = legacy::wire_version(p).unwrap_or(0);
         let want_chain = r.peer_certificates.is_empty();
-        let answer = match to_starttls(t, o, None) {
+        let answer = match to_starttls(t, o, budget, None) {
             Ok(Some(mut sock)) if want_chain => {
-                let a = legacy::ask_with_chain(&mut sock, version, sni, o.timeout);
+                let a = legacy::ask_with_chain(&mut sock, version, sni);
                 r.peer_certificates = peer_certs(a.chain.iter().map(Vec::as_slice), false);
-                Some(a.accepted)
+                answered(a.accepted, budget)
             }
-            Ok(Some(mut sock)) => Some(legacy::ask(&mut sock, version, sni, o.timeout)),
+            Ok(Some(mut sock)) => answered(legacy::ask(&mut sock, version, sni), budget),
             _ => None,
         };
         if p == Protocol::Tls12 {

@@ -1,8 +1,8 @@
 //! The SMTP side of a probe: connect (every resolved address in turn), bounded reads of
 //! replies (lines of at most 512 octets, RFC 5321; at most 100 lines), EHLO, STARTTLS, QUIT.
-//! Every step has a deadline; nothing here ever sends mail.
+//! One deadline, the probe's `Budget`, ends every step for a peer; nothing here ever sends mail.
 
-use std::io::{Read, Write};
+use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::time::{Duration, Instant};
 
@@ -42,41 +42,107 @@ impl Reply {
     }
 }
 
-/// Resolves `host` and connects to the first address that answers in time.
-pub fn connect(host: &str, port: u16, timeout: Duration) -> Result<TcpStream, StageError> {
-    let addrs: Vec<SocketAddr> = match (host, port).to_socket_addrs() {
-        Ok(a) => a.collect(),
-        Err(e) => return fail(Stage::Connect, format!("cannot resolve {host}: {e}")),
+/// The time `--timeout` gives one peer as a whole: every connection, read and write of its
+/// probe ends by one deadline, however the peer drips or stalls.
+#[derive(Debug, Clone, Copy)]
+pub struct Budget {
+    pub timeout: Duration,
+    deadline: Instant,
+}
+
+impl Budget {
+    pub fn start(timeout: Duration) -> Budget {
+        Budget { timeout, deadline: Instant::now() + timeout }
+    }
+
+    /// The time left, `None` once it is spent.
+    pub fn left(&self) -> Option<Duration> {
+        Some(self.deadline.saturating_duration_since(Instant::now())).filter(|d| !d.is_zero())
+    }
+
+    pub fn spent(&self) -> bool {
+        self.left().is_none()
+    }
+
+    /// "within 2s (--timeout, for the whole probe of a peer)", for messages.
+    pub fn within(&self) -> String {
+        format!("within {:?} (--timeout, for the whole probe of a peer)", self.timeout)
+    }
+
+    fn io_left(&self) -> io::Result<Duration> {
+        self.left().ok_or_else(|| io::Error::new(io::ErrorKind::TimedOut, "the probe's --timeout ran out"))
+    }
+}
+
+/// A connection whose every read and write waits at most until the budget's deadline.
+pub struct Timed {
+    sock: TcpStream,
+    budget: Budget,
+}
+
+impl Read for Timed {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.sock.set_read_timeout(Some(self.budget.io_left()?))?;
+        self.sock.read(buf)
+    }
+}
+
+impl Write for Timed {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.sock.set_write_timeout(Some(self.budget.io_left()?))?;
+        self.sock.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.sock.flush()
+    }
+}
+
+/// Resolves `host` (on a thread of its own, so that a slow resolver cannot outlast the budget)
+/// and connects to the first address that answers in time.
+pub fn connect(host: &str, port: u16, budget: Budget) -> Result<Timed, StageError> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let name = host.to_string();
+    std::thread::spawn(move || {
+        let _ = tx.send((name.as_str(), port).to_socket_addrs().map(Iterator::collect::<Vec<SocketAddr>>));
+    });
+    let addrs = match rx.recv_timeout(budget.left().unwrap_or_default()) {
+        Ok(Ok(a)) => a,
+        Ok(Err(e)) => return fail(Stage::Connect, format!("cannot resolve {host}: {e}")),
+        Err(_) => return fail(Stage::Connect, format!("{host} was not resolved {}", budget.within())),
     };
     if addrs.is_empty() {
         return fail(Stage::Connect, format!("{host} resolves to no address"));
     }
     let mut last = String::new();
     for addr in &addrs {
-        match TcpStream::connect_timeout(addr, timeout) {
-            Ok(s) => {
-                // Each read and write waits at most `timeout`; replies also have a deadline.
-                let _ = s.set_nodelay(true);
-                let _ = s.set_read_timeout(Some(timeout));
-                let _ = s.set_write_timeout(Some(timeout));
-                return Ok(s);
+        let Some(left) = budget.left() else {
+            last = format!("no time left {}", budget.within());
+            break;
+        };
+        match TcpStream::connect_timeout(addr, left) {
+            Ok(sock) => {
+                let _ = sock.set_nodelay(true);
+                return Ok(Timed { sock, budget });
             }
+            Err(e) if e.kind() == io::ErrorKind::TimedOut => last = format!("{addr}: no answer {}", budget.within()),
             Err(e) => last = format!("{addr}: {e}"),
         }
     }
-    fail(Stage::Connect, format!("no address of {host}:{port} accepted a connection within {timeout:?} (last: {last})"))
+    fail(Stage::Connect, format!("no address of {host}:{port} accepted a connection (last: {last})"))
 }
 
-/// Reads SMTP replies from a byte stream, never more than it must, within a deadline.
+/// Reads SMTP replies from a byte stream, never more than it must. The stream bounds the time
+/// (`Timed`); `limit` words the message when it runs out ("within 2s (…)").
 pub struct Conversation<S> {
     pub stream: S,
     buf: Vec<u8>,
-    timeout: Duration,
+    limit: String,
 }
 
 impl<S: Read + Write> Conversation<S> {
-    pub fn new(stream: S, timeout: Duration) -> Self {
-        Conversation { stream, buf: Vec::new(), timeout }
+    pub fn new(stream: S, limit: String) -> Self {
+        Conversation { stream, buf: Vec::new(), limit }
     }
 
     /// Bytes the peer sent that no reply has consumed yet.
@@ -91,7 +157,7 @@ impl<S: Read + Write> Conversation<S> {
             .or_else(|e| fail(stage, format!("cannot send {}: {e}", line.split(' ').next().unwrap_or(line))))
     }
 
-    fn line(&mut self, stage: Stage, deadline: Instant) -> Result<String, StageError> {
+    fn line(&mut self, stage: Stage) -> Result<String, StageError> {
         loop {
             if let Some(i) = self.buf.iter().position(|&b| b == b'\n') {
                 let raw: Vec<u8> = self.buf.drain(..=i).collect();
@@ -107,16 +173,12 @@ impl<S: Read + Write> Conversation<S> {
             if self.buf.len() > MAX_LINE {
                 return fail(stage, format!("the peer sent more than {MAX_LINE} octets without ending the line"));
             }
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return fail(stage, format!("no complete reply within {:?}", self.timeout));
-            }
             let mut chunk = [0u8; 1024];
             match self.stream.read(&mut chunk) {
                 Ok(0) => return fail(stage, "the peer closed the connection"),
                 Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
                 Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {
-                    return fail(stage, format!("no complete reply within {:?}", self.timeout));
+                    return fail(stage, format!("no complete reply {}", self.limit));
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(e) => return fail(stage, format!("reading the reply failed: {e}")),
@@ -126,11 +188,10 @@ impl<S: Read + Write> Conversation<S> {
 
     /// Reads one (possibly multi-line) reply.
     pub fn reply(&mut self, stage: Stage) -> Result<Reply, StageError> {
-        let deadline = Instant::now() + self.timeout;
         let mut lines = Vec::new();
         let mut code = None;
         loop {
-            let line = self.line(stage, deadline)?;
+            let line = self.line(stage)?;
             let b = line.as_bytes();
             let valid =
                 b.len() >= 3 && b[..3].iter().all(u8::is_ascii_digit) && (b.len() == 3 || b[3] == b' ' || b[3] == b'-');

@@ -83,13 +83,20 @@ fn details(out: &mut String, r: &ProbeReport, style: Style) {
         };
         let _ = writeln!(out, "  client certificate: {}{cas}", if c.requested { "requested" } else { "not requested" });
     }
-    if let (Some(e), Some(_)) = (&r.error, &r.tls) {
-        let _ = writeln!(out, "  then failed:        {}: {}", stage_name(e.stage), e.message);
+    let untested = r.error.as_ref().is_some_and(|e| e.message.starts_with(crate::probe::UNTESTED));
+    match (&r.error, &r.tls) {
+        (Some(e), Some(_)) if untested => {
+            let _ = writeln!(out, "  incomplete:         {}", e.message);
+        }
+        (Some(e), Some(_)) => {
+            let _ = writeln!(out, "  then failed:        {}: {}", stage_name(e.stage), e.message);
+        }
+        _ => {}
     }
     let versions: Vec<String> = r.tls_versions.iter().map(|(k, v)| format!("{k} {}", yes(*v))).collect();
     let _ = writeln!(out, "  TLS versions:       {}", versions.join(", "));
     match &r.legacy_protocols {
-        Some(l) if l.values().any(Option::is_some) => {
+        Some(l) if l.values().any(Option::is_some) || untested => {
             let legacy: Vec<String> = l.iter().map(|(k, v)| format!("{k} {}", yes(*v))).collect();
             let _ = writeln!(out, "  legacy protocols:   {}", legacy.join(", "));
         }

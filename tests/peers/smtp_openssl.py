@@ -9,8 +9,9 @@ It prints "PORT <n>" once listening on 127.0.0.1, serves until killed, never tak
   --banner TEXT            the text after "220 host ESMTP"
   --no-starttls            do not offer STARTTLS
   --ciphers LIST           OpenSSL cipher list for TLSv1.2 and below (default ALL)
-  --behaviour stall|garbage|stall-tls   stall: accept and say nothing; garbage: send bytes that
-                           are not SMTP; stall-tls: answer STARTTLS, then say nothing
+  --behaviour stall|garbage|stall-tls|drip   stall: accept and say nothing; garbage: send bytes
+                           that are not SMTP; stall-tls: answer STARTTLS, then say nothing;
+                           drip: send the banner one byte every 200 ms
 """
 import argparse
 import socket
@@ -57,6 +58,11 @@ def session(conn, args, ctx):
         if args.behaviour == "garbage":
             conn.sendall(b"\x00\x01HTTP/1.1 400 Bad Request\r\n")
             return
+        if args.behaviour == "drip":
+            for b in b"220 localhost ESMTP, one byte at a time\r\n":
+                threading.Event().wait(0.2)
+                conn.sendall(bytes([b]))
+            return
         conn.sendall(f"220 localhost ESMTP {args.banner}\r\n".encode())
         f = conn.makefile("rb")
         for line in lines(f):
@@ -98,9 +104,9 @@ def main():
     p.add_argument("--banner", default="seglint-test")
     p.add_argument("--no-starttls", action="store_true")
     p.add_argument("--ciphers", default="ALL")
-    p.add_argument("--behaviour", choices=["stall", "garbage", "stall-tls"])
+    p.add_argument("--behaviour", choices=["stall", "garbage", "stall-tls", "drip"])
     args = p.parse_args()
-    ctx = None if args.no_starttls or args.behaviour in ("stall", "garbage") else context(args)
+    ctx = None if args.no_starttls or args.behaviour in ("stall", "garbage", "drip") else context(args)
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     server.bind(("127.0.0.1", 0))
