@@ -540,3 +540,123 @@ fn the_html_page_shows_what_each_sender_offered_beside_the_prediction() {
     assert_eq!(html::select(&doc, "tr[data-rule]").len(), report["findings"].as_array().unwrap().len());
     html::render_in_browser(&html::save(dir.path(), "listen", &page), "listen");
 }
+
+/// A hand-driven client: the banner read, then lines sent and replies read as a test says.
+struct Raw {
+    sock: std::net::TcpStream,
+    reader: BufReader<std::net::TcpStream>,
+}
+
+impl Raw {
+    fn connect(port: u16) -> Raw {
+        let sock = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        sock.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+        let reader = BufReader::new(sock.try_clone().unwrap());
+        Raw { sock, reader }
+    }
+
+    /// Reads one whole reply; its last line.
+    fn reply(&mut self) -> String {
+        loop {
+            let mut line = String::new();
+            if self.reader.read_line(&mut line).unwrap_or(0) == 0 || line.as_bytes().get(3) != Some(&b'-') {
+                return line;
+            }
+        }
+    }
+
+    fn say(&mut self, line: &str) -> String {
+        self.send(format!("{line}\r\n").as_bytes());
+        self.reply()
+    }
+
+    /// Writes, and tells whether the listener still took it.
+    fn send(&mut self, bytes: &[u8]) -> bool {
+        std::io::Write::write_all(&mut self.sock, bytes).is_ok()
+    }
+}
+
+/// Each hostile sender ends within its bound (--timeout, the size limits), with the stage named,
+/// and the listener reports every one of them.
+#[test]
+fn hostile_senders_end_within_their_bounds_with_the_stage_named() {
+    let l = listen(&["--count", "4", "--timeout", "1s", "--max-clients", "4"]);
+    let port = l.port;
+    let never_reads = std::thread::spawn(move || {
+        // Commands without end, and not one reply read.
+        let mut c = Raw::connect(port);
+        (0..100_000).all(|_| c.send(b"NOOP\r\n"))
+    });
+    let garbage_after_starttls = std::thread::spawn(move || {
+        let mut c = Raw::connect(port);
+        c.reply();
+        c.say("EHLO garbage.test");
+        assert!(c.say("STARTTLS").starts_with("220"));
+        c.send(b"GET / HTTP/1.1\r\nHost: listener.test\r\n\r\n")
+    });
+    let long_data_line = std::thread::spawn(move || {
+        let mut c = Raw::connect(port);
+        c.reply();
+        c.say("EHLO data.test");
+        c.say("MAIL FROM:<a@contoso.test>");
+        c.say("RCPT TO:<b@listener.test>");
+        assert!(c.say("DATA").starts_with("354"));
+        // 10 MB in one line.
+        (0..160).all(|_| c.send(&[b'A'; 65536]))
+    });
+    let reset_in_handshake = std::thread::spawn(move || {
+        let mut c = Raw::connect(port);
+        c.reply();
+        c.say("EHLO reset.test");
+        // The start of a ClientHello, then a close with the listener's `220` unread: a reset.
+        c.send(b"STARTTLS\r\n");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        c.send(&[0x16, 0x03, 0x01, 0x01, 0x00, 0x01, 0x00, 0x00, 0xfc, 0x03, 0x03]);
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    });
+    assert!(!never_reads.join().unwrap(), "the listener must end a session that never reads");
+    garbage_after_starttls.join().unwrap();
+    assert!(!long_data_line.join().unwrap(), "the listener must end a 10 MB line");
+    reset_in_handshake.join().unwrap();
+    let (_, report, _) = l.finish();
+    let mut seen: Vec<(String, String, String)> = report["connections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let helo = c["ehlo"].as_str().unwrap_or("").to_string();
+            (
+                helo,
+                c["error"]["stage"].as_str().unwrap_or("").into(),
+                c["error"]["message"].as_str().unwrap_or("").into(),
+            )
+        })
+        .collect();
+    seen.sort();
+    let expect = [
+        ("", "smtp", "more than 200 commands"),
+        ("data.test", "data", "longer than"),
+        ("garbage.test", "client_hello", ""),
+        ("reset.test", "client_hello", ""),
+    ];
+    assert_eq!(seen.len(), expect.len(), "{seen:?}");
+    for ((helo, stage, message), (want_helo, want_stage, words)) in seen.iter().zip(expect) {
+        assert_eq!((helo.as_str(), stage.as_str()), (want_helo, want_stage), "{message}");
+        assert!(message.contains(words), "{helo}: {message}");
+    }
+}
+
+/// More connections than --max-clients, all silent: each is cut off at --timeout, the rest wait
+/// in the backlog, and every one is reported.
+#[test]
+fn a_flood_of_silent_connections_is_served_max_clients_at_a_time() {
+    let l = listen(&["--count", "12", "--timeout", "500ms", "--max-clients", "3"]);
+    let port = l.port;
+    let clients: Vec<_> = (0..12).map(|_| std::net::TcpStream::connect(("127.0.0.1", port)).unwrap()).collect();
+    let (code, report, _) = l.finish();
+    drop(clients);
+    let connections = report["connections"].as_array().unwrap();
+    assert_eq!(connections.len(), 12, "{report:#}");
+    assert!(connections.iter().all(|c| c["error"]["stage"] == "smtp"), "{report:#}");
+    assert_eq!(code, 0, "connections came: exit 3 is for none");
+}
