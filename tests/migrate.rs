@@ -363,3 +363,32 @@ fn migrate_takes_the_common_options_and_recursive() {
     assert_eq!(exit, 0);
     assert_eq!(migrate("testdata/versions/7.3.0", &["--color", "never", "--to", "7.3.5", "-q", "-v"]).0, 0);
 }
+
+/// Regression (found by tests/properties.rs): a server named `S0=` got the line
+/// `Servers.S0=.SSLMethodSSLv3 = 0`, which a `.settings` reader takes as another setting. A
+/// setting the file cannot hold is left out of it and named as an error, to enter by hand.
+#[test]
+fn a_setting_the_file_cannot_hold_is_left_out_and_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let export = r#"<SegConfiguration productVersion="10.1.0" arrayName="P"><Servers><Server name="S0=" role="Processing"><InboundSecurity tlsEnabled="true"/></Server></Servers><AdvancedSettings><Setting name="Servers.S0=.SSLMethodSSLv3" type="Integer" value="0"/></AdvancedSettings></SegConfiguration>"#;
+    std::fs::write(dir.path().join("export.xml"), export).unwrap();
+    let emitted = dir.path().join("apply.settings");
+    let (code, r) = migrate(
+        dir.path().to_str().unwrap(),
+        &["--to", "10.1.0", "--goal", "recommended", "--emit-settings", emitted.to_str().unwrap()],
+    );
+    let text = std::fs::read_to_string(&emitted).unwrap();
+    assert!(!text.contains("S0="), "{text}");
+    assert!(r["settings"]["lines"].as_array().unwrap().iter().all(|l| !l.as_str().unwrap().contains("S0=")), "{r:#}");
+    let cannot: Vec<&Value> = r["items"].as_array().unwrap().iter().filter(|i| i["kind"] == "cannot-apply").collect();
+    assert!(
+        cannot
+            .iter()
+            .any(|i| i["message"].as_str().unwrap().contains("`Servers.S0=.SSLMethodSSLv3 = 0` cannot be written")),
+        "{cannot:?}"
+    );
+    assert_eq!(code, 1, "an error item fails the run");
+    // What is written reads back as a `.settings` file.
+    let read = seglint::input::settings::parse(&text).unwrap();
+    assert_eq!(read.entries.len(), r["settings"]["lines"].as_array().unwrap().len());
+}

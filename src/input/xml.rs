@@ -107,17 +107,21 @@ impl<'t> Parser<'t> {
     }
 
     fn run(&mut self) -> Result<(), InputError> {
-        let mut reader = Reader::from_str(self.text);
+        // quick-xml skips a leading byte-order mark without counting it in its positions: it
+        // reads the text after any, and their length is added back (decode drops them, but
+        // this function takes any text).
+        let bom = self.text.len() - self.text.trim_start_matches('\u{feff}').len();
+        let mut reader = Reader::from_str(&self.text[bom..]);
         reader.config_mut().check_end_names = true;
         loop {
-            let start = reader.buffer_position() as usize;
+            let start = bom + reader.buffer_position() as usize;
             let event = reader.read_event().map_err(|e| {
-                let at = reader.error_position() as usize;
+                let at = bom + reader.error_position() as usize;
                 self.err(crate::source::char_span(self.text, at), format!("the XML is malformed: {e}")).help(
                     "the export must be well-formed XML; check that every element is closed and every attribute quoted",
                 )
             })?;
-            let end = reader.buffer_position() as usize;
+            let end = bom + reader.buffer_position() as usize;
             match event {
                 Event::Start(_) => self.on_open(start, end, false)?,
                 Event::Empty(_) => self.on_open(start, end, true)?,
@@ -751,6 +755,17 @@ mod tests {
     </Key>
   </Registry>
 </SegConfiguration>"#;
+
+    /// Regression (found by tests/properties.rs): quick-xml skips a leading byte-order mark
+    /// without counting it, so every place was 3 bytes early and cutting one panicked.
+    #[test]
+    fn a_byte_order_mark_in_the_text_keeps_places_right() {
+        let text = "\u{feff}\n<SegConfiguration productVersion=\"10.1.0\"><AdvancedSettings><Setting name=\"Sender.SSLMethodSSLv3\" type=\"Integer\" value=\"1\"/></AdvancedSettings></SegConfiguration>";
+        let x = parse(text, 0, "bom.xml", Path::new("/nonexistent")).unwrap();
+        assert_eq!(at(text, x.settings[0].name_loc), "Sender.SSLMethodSSLv3");
+        let unclosed = parse("\u{feff}<SegConfiguration>", 0, "bom.xml", Path::new("/nonexistent")).unwrap_err();
+        assert_eq!(unclosed.span.map(|s| &"\u{feff}<SegConfiguration>"[s.offset..s.end()]), Some("SegConfiguration"));
+    }
 
     fn at(text: &str, loc: Loc) -> &str {
         &text[loc.span.offset..loc.span.end()]

@@ -63,16 +63,34 @@ fn reg_text(lines: &[SettingLine], deletions: &[(String, String)], to: &Version,
         super::base(to),
         goal.name()
     );
+    // regedit's quoting: a backslash and a quote inside a name are escaped.
+    let quoted = |name: &str| format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""));
     for key in keys {
         out.push_str(&format!("\n[{key}]\n"));
         for l in lines.iter().filter(|l| l.key.as_deref() == Some(key)) {
-            out.push_str(&format!("\"{}\"=dword:{:08x}\n", l.name, l.value));
+            out.push_str(&format!("{}=dword:{:08x}\n", quoted(&l.name), l.value));
         }
         for (_, name) in deletions.iter().filter(|(k, _)| k == key) {
-            out.push_str(&format!("\"{name}\"=-\n"));
+            out.push_str(&format!("{}=-\n", quoted(name)));
         }
     }
     out
+}
+
+/// What in a setting's name or key the target's file cannot hold, when something does: the
+/// file would read another setting there (a server name with `=` or `#` in a `.settings` line,
+/// a line break anywhere, `]` in a registry key).
+pub(super) fn unwritable(store: Store, key: Option<&str>, name: &str) -> Option<&'static str> {
+    if key.into_iter().chain([name]).any(|s| s.chars().any(char::is_control)) {
+        return Some("a control character or line break");
+    }
+    match store {
+        Store::Advanced if name.contains('=') => Some("`=`"),
+        Store::Advanced if name.contains('#') => Some("`#`"),
+        Store::Advanced if name.trim() != name => Some("spaces at an end"),
+        Store::Advanced => None,
+        Store::Registry => key.filter(|k| k.contains(']')).map(|_| "`]` in the key"),
+    }
 }
 
 fn settings_text(k: &Knowledge, lines: &[SettingLine], to: &Version, goal: Goal) -> String {

@@ -80,6 +80,7 @@ pub(super) fn settings_for_goal(s: &Sides<'_, '_>) -> (Emitted, Vec<Item>) {
         }
     };
     let lines = ordered(lines);
+    let (lines, deletions) = writable(row.store, lines, deletions, &mut items);
     items.extend(verify(s, &goals, &lines));
     let (emitted, apply) = emitted(s, &lines, &deletions);
     items.extend(apply);
@@ -288,6 +289,41 @@ fn ordered(mut lines: Vec<SettingLine>) -> Vec<SettingLine> {
     });
     lines.dedup();
     lines
+}
+
+/// The settings the target's file can hold; each it cannot (a server name with `=`, say) is
+/// left out of the file and named in an error item, to be entered by hand.
+fn writable(
+    store: Store,
+    lines: Vec<SettingLine>,
+    deletions: Vec<(String, String)>,
+    items: &mut Vec<Item>,
+) -> (Vec<SettingLine>, Vec<(String, String)>) {
+    let mut cannot = |what: String, why: &str| {
+        let message = format!("{what} cannot be written in the settings file (its name holds {why}): enter it by hand");
+        items.push(Item::new(Severity::Error, ItemKind::CannotApply, crate::source::shorten_quoted(message)));
+    };
+    let lines = lines
+        .into_iter()
+        .filter(|l| match super::emit::unwritable(store, l.key.as_deref(), &l.name) {
+            Some(why) => {
+                cannot(format!("`{} = {}`", l.name, l.value), why);
+                false
+            }
+            None => true,
+        })
+        .collect();
+    let deletions = deletions
+        .into_iter()
+        .filter(|(key, name)| match super::emit::unwritable(store, Some(key), name) {
+            Some(why) => {
+                cannot(format!("deleting `{name}`"), why);
+                false
+            }
+            None => true,
+        })
+        .collect();
+    (lines, deletions)
 }
 
 /// Appends `lines` to an array as if they were read from one more file.
