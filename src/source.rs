@@ -93,15 +93,59 @@ pub struct Window<'a, T> {
     pub name: String,
     pub text: T,
     pub lines: Option<&'a [usize]>,
+    /// Where `text` sits in its file, when it is an excerpt: the 0-based line it starts on and
+    /// the characters of that line before it, added to the line and column miette shows.
+    pub first: (usize, usize),
 }
 
 impl<T: AsRef<str>> Window<'_, T> {
-    /// The 0-based line a byte offset is on.
+    /// The 0-based line a byte offset is on, in `text`.
     fn line_of(&self, offset: usize) -> usize {
         match self.lines {
             Some(starts) => starts.partition_point(|&s| s <= offset).saturating_sub(1),
             None => self.text.as_ref()[..offset].bytes().filter(|&b| b == b'\n').count(),
         }
+    }
+
+    /// Line and column in the file for a line and column in `text`.
+    fn in_file(&self, line: usize, column: usize) -> (usize, usize) {
+        (self.first.0 + line, if line == 0 { self.first.1 + column } else { column })
+    }
+}
+
+/// The part of a file an input error keeps to show its span: the lines around it, cut to
+/// `EXCERPT` bytes either side on a long line, so that an error in a 50 MB value holds kilobytes,
+/// not a copy of the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Excerpt {
+    pub text: String,
+    /// The byte offset in the file where `text` starts.
+    pub start: usize,
+    /// The 0-based line `text` starts on, and the characters of that line before it.
+    pub first: (usize, usize),
+    /// 1-based line and column (characters) of the span's start, for output formats.
+    pub line_col: (usize, usize),
+}
+
+const EXCERPT: usize = 4 * LONG_LINE;
+
+impl Excerpt {
+    /// The excerpt of `text` around `span`: its line, the one before and the one after.
+    pub fn around(text: &str, span: Span) -> Excerpt {
+        let at = floor_char_boundary(text, span.offset.min(text.len()));
+        let end = floor_char_boundary(text, span.end().min(text.len())).max(at);
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let before = text[..line_start.saturating_sub(1)].rfind('\n').map_or(0, |i| i + 1);
+        let start = floor_char_boundary(text, before.max(at.saturating_sub(EXCERPT)));
+        let mut stop = end;
+        for _ in 0..2 {
+            stop = text[stop..].find('\n').map_or(text.len(), |i| stop + i + 1);
+        }
+        let stop = floor_char_boundary(text, stop.min(end.saturating_add(EXCERPT)).min(text.len()));
+        let line = text[..start].bytes().filter(|&b| b == b'\n').count();
+        let first_line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let column = text[first_line_start..start].chars().count();
+        Excerpt { text: text[start..stop].to_string(), start, first: (line, column), line_col: line_col(text, at) }
     }
 }
 
@@ -128,7 +172,8 @@ impl<T: AsRef<str> + Send + Sync> miette::SourceCode for Window<'_, T> {
             let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
             let column = text[line_start..start].chars().count();
             let data = &text[start..end];
-            return Ok(named(data, start, self.line_of(start), column, data.matches('\n').count() + 1));
+            let (line, column) = self.in_file(self.line_of(start), column);
+            return Ok(named(data, start, line, column, data.matches('\n').count() + 1));
         }
         // The lines around the span, read by miette from a slice of them.
         let at = floor_char_boundary(text, wanted.offset.min(text.len()));
@@ -148,7 +193,8 @@ impl<T: AsRef<str> + Send + Sync> miette::SourceCode for Window<'_, T> {
         let local = miette::SourceSpan::from((at - base, end - at));
         let c = slice.read_span(&local, before, after)?;
         let data = std::str::from_utf8(c.data()).map_err(|_| miette::MietteError::OutOfBounds)?;
-        Ok(named(data, base + c.span().offset(), self.line_of(base) + c.line(), c.column(), c.line_count()))
+        let (line, column) = self.in_file(self.line_of(base) + c.line(), c.column());
+        Ok(named(data, base + c.span().offset(), line, column, c.line_count()))
     }
 }
 
@@ -216,6 +262,23 @@ mod tests {
         for offset in 0..f.text.len() + 3 {
             assert_eq!(f.line_col(offset), line_col(&f.text, offset), "{offset}");
         }
+    }
+
+    #[test]
+    fn an_excerpt_keeps_the_lines_around_a_span_and_their_place() {
+        let text = "one\ntwo\nthrée bad here\nfour\nfive\n";
+        let at = text.find("bad").unwrap();
+        let x = Excerpt::around(text, Span::new(at, 3));
+        assert_eq!(x.text, "two\nthrée bad here\nfour\n");
+        assert_eq!((x.start, x.first, x.line_col), (4, (1, 0), (3, 7)));
+        // On a line of megabytes: kilobytes around the span, and the column it starts at.
+        let long = format!("<a>\n{}é{}\n</a>", "x".repeat(3_000_000), "y".repeat(3_000_000));
+        let at = long.find('é').unwrap();
+        let x = Excerpt::around(&long, Span::new(at, 2));
+        assert!(x.text.len() <= 2 * EXCERPT + 2, "{}", x.text.len());
+        assert_eq!(&x.text[at - x.start..at - x.start + 2], "é");
+        assert_eq!(x.first, (1, 3_000_000 - (at - x.start)));
+        assert_eq!(x.line_col, (2, 3_000_001));
     }
 }
 

@@ -2,7 +2,7 @@
 //! would be accepted. Parsers of every format convert their own errors into it.
 //! It knows no rules and renders nothing itself: the commands and `report::human` do.
 
-use crate::source::Span;
+use crate::source::{Excerpt, Span};
 use miette::{Diagnostic, LabeledSpan, SourceCode};
 use std::fmt;
 
@@ -10,8 +10,8 @@ use std::fmt;
 pub struct InputError {
     /// The file as the user should see it (`None` when the problem is not in one file).
     pub file: Option<String>,
-    /// The file's decoded text, for rendering the span.
-    pub text: Option<String>,
+    /// The lines around the span, to render it (never a copy of the whole file).
+    pub excerpt: Option<Excerpt>,
     pub message: String,
     pub span: Option<Span>,
     pub label: Option<String>,
@@ -21,13 +21,13 @@ pub struct InputError {
 impl InputError {
     pub fn new(message: impl Into<String>) -> Self {
         let message = crate::source::shorten_quoted(message.into());
-        InputError { file: None, text: None, message, span: None, label: None, help: None }
+        InputError { file: None, excerpt: None, message, span: None, label: None, help: None }
     }
 
     pub fn in_file(file: &str, text: &str, span: Option<Span>, message: impl Into<String>) -> Self {
         InputError {
             file: Some(file.to_string()),
-            text: Some(text.to_string()),
+            excerpt: span.map(|s| Excerpt::around(text, s)),
             message: crate::source::shorten_quoted(message.into()),
             span,
             label: None,
@@ -48,11 +48,12 @@ impl InputError {
     /// Adopts another parser's diagnostic: its message, first label and help.
     pub fn from_diagnostic(file: &str, text: &str, d: &dyn Diagnostic) -> Self {
         let first = d.labels().and_then(|mut l| l.next());
+        let span = first.as_ref().map(|l| Span::new(l.offset(), l.len()));
         InputError {
             file: Some(file.to_string()),
-            text: Some(text.to_string()),
+            excerpt: span.map(|s| Excerpt::around(text, s)),
             message: crate::source::shorten_quoted(d.to_string()),
-            span: first.as_ref().map(|l| Span::new(l.offset(), l.len())),
+            span,
             label: first.and_then(|l| l.label().map(str::to_string)),
             help: d.help().map(|h| h.to_string()),
         }
@@ -70,21 +71,26 @@ impl fmt::Display for InputError {
 
 impl std::error::Error for InputError {}
 
-/// Renders with the file's text when there is one.
+/// Renders with the lines around the span when the error has them.
 pub struct InputDiagnostic<'a> {
     pub error: &'a InputError,
     source: Option<crate::source::Window<'a, std::borrow::Cow<'a, str>>>,
+    /// The span in the excerpt.
+    span: Option<Span>,
 }
 
 impl<'a> InputDiagnostic<'a> {
     pub fn new(error: &'a InputError) -> Self {
-        let source = match (&error.file, &error.text) {
-            (Some(f), Some(t)) if error.span.is_some() => {
-                Some(crate::source::Window { name: f.clone(), text: crate::source::terminal_safe(t), lines: None })
+        let (source, span) = match (&error.file, &error.excerpt, error.span) {
+            (Some(f), Some(x), Some(s)) => {
+                let text = crate::source::terminal_safe(&x.text);
+                let window = crate::source::Window { name: f.clone(), text, lines: None, first: x.first };
+                let at = s.offset.saturating_sub(x.start).min(x.text.len());
+                (Some(window), Some(Span::new(at, s.len.min(x.text.len() - at))))
             }
-            _ => None,
+            _ => (None, None),
         };
-        InputDiagnostic { error, source }
+        InputDiagnostic { error, source, span }
     }
 }
 
@@ -116,8 +122,53 @@ impl Diagnostic for InputDiagnostic<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let span = crate::source::label(self.source.as_ref()?.text.as_ref(), self.error.span?);
+        let span = crate::source::label(self.source.as_ref()?.text.as_ref(), self.span?);
         let label = self.error.label.clone().or_else(|| Some("here".into()));
         Some(Box::new(std::iter::once(LabeledSpan::new_primary_with_span(label, span))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Renders `e` as it rendered when it kept the whole file.
+    fn from_whole_file(e: &InputError, text: &str) -> String {
+        let window = crate::source::Window {
+            name: e.file.clone().unwrap(),
+            text: crate::source::terminal_safe(text),
+            lines: None,
+            first: (0, 0),
+        };
+        let d = InputDiagnostic { error: e, source: Some(window), span: e.span };
+        let mut out = String::new();
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+            .render_report(&mut out, &d)
+            .unwrap();
+        out
+    }
+
+    /// The excerpt renders as the whole file did: the same line numbers, columns and snippet.
+    #[test]
+    fn an_error_renders_from_its_excerpt_as_from_the_whole_file() {
+        let mut long: String = (1..=50).map(|i| format!("line {i}\n")).collect();
+        long.push_str(&format!("{}BAD{}\n", "x".repeat(100_000), "y".repeat(100_000)));
+        long.push_str("after\n");
+        let cases = [
+            (long.clone(), long.find("BAD").unwrap(), 3),
+            ("a\nb = ?\nc\nd\n".to_string(), 6, 1),
+            ("only ?".to_string(), 5, 1),
+            (format!("{}é?{}", "é".repeat(5_000), "z".repeat(10)), 10_002, 1),
+        ];
+        for (text, at, len) in cases {
+            let e = InputError::in_file("f.txt", &text, Some(Span::new(at, len)), "a bad value");
+            assert!(e.excerpt.as_ref().unwrap().text.len() < 20_000);
+            let mut out = String::new();
+            miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+                .render_report(&mut out, &InputDiagnostic::new(&e))
+                .unwrap();
+            assert_eq!(out, from_whole_file(&e, &text));
+            assert!(out.contains("here"), "{out}");
+        }
     }
 }

@@ -76,6 +76,7 @@ fn render_finding<'s>(
         name: file.display.clone(),
         text,
         lines: Some(file.line_starts()),
+        first: (0, 0),
     };
     let source = f.location.and_then(|l| Some(named(array?.files.get(l.file)?, safe.get(l.file)?.as_ref())));
     // A default decided: with no input bytes to show, the rules line is the primary snippet.

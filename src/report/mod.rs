@@ -330,8 +330,8 @@ pub fn locate(array: Option<&Array>, loc: Option<Loc>) -> Option<Location> {
 
 /// Where an input error sits, for output formats.
 pub fn locate_error(e: &InputError) -> Option<Location> {
-    let (file, text, span) = (e.file.as_ref()?, e.text.as_ref()?, e.span?);
-    let (line, column) = crate::source::line_col(text, span.offset);
+    let (file, excerpt, span) = (e.file.as_ref()?, e.excerpt.as_ref()?, e.span?);
+    let (line, column) = excerpt.line_col;
     Some(Location { file: file.clone(), line, column, offset: span.offset, length: span.len })
 }
 
