@@ -141,7 +141,9 @@ impl Excerpt {
         for _ in 0..2 {
             stop = text[stop..].find('\n').map_or(text.len(), |i| stop + i + 1);
         }
-        let stop = floor_char_boundary(text, stop.min(end.saturating_add(EXCERPT)).min(text.len()));
+        // A span of megabytes is shown by its start (the label is clamped there too).
+        let stop = stop.min(end.saturating_add(EXCERPT)).min(at.saturating_add(2 * EXCERPT));
+        let stop = floor_char_boundary(text, stop.min(text.len()));
         let line = text[..start].bytes().filter(|&b| b == b'\n').count();
         let first_line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
         let column = text[first_line_start..start].chars().count();
@@ -279,6 +281,11 @@ mod tests {
         assert_eq!(&x.text[at - x.start..at - x.start + 2], "é");
         assert_eq!(x.first, (1, 3_000_000 - (at - x.start)));
         assert_eq!(x.line_col, (2, 3_000_001));
+        // A span of megabytes (a whole bad value) is kept by its start.
+        let x = Excerpt::around(&long, Span::new(4, 6_000_000));
+        assert!(x.text.len() <= 3 * EXCERPT, "{}", x.text.len());
+        assert_eq!(quoted(&"z".repeat(100)), format!("{}… (100 characters)", "z".repeat(40)));
+        assert_eq!(quoted("short"), "short");
     }
 }
 
@@ -337,7 +344,9 @@ pub fn read_regular_file(path: &std::path::Path, max: u64) -> std::io::Result<Ve
         let what = if meta.is_dir() { "a directory" } else { "not a regular file (a device, FIFO or socket)" };
         return Err(Error::new(ErrorKind::InvalidInput, what));
     }
-    let mut bytes = Vec::new();
+    // Room for the whole file at once (the size it has now, within the bound): growing by
+    // doubling would hold up to twice the file while reading it.
+    let mut bytes = Vec::with_capacity(meta.len().min(max) as usize + 1);
     std::fs::File::open(path)?.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > max {
         return Err(Error::new(ErrorKind::InvalidData, format!("more than the limit of {max} bytes")));
@@ -353,6 +362,18 @@ pub fn read_regular_text(path: &std::path::Path, max: u64) -> std::io::Result<St
 
 /// The most characters of an input's own text a message quotes between backquotes.
 const QUOTED: usize = 80;
+
+/// An input's value for a message, cut as `shorten_quoted` cuts it; made before the message,
+/// so that a 50 MB value is never copied into one.
+pub fn quoted(text: &str) -> String {
+    match text.char_indices().nth(QUOTED) {
+        None => text.to_string(),
+        Some(_) => {
+            let head: String = text.chars().take(QUOTED / 2).collect();
+            format!("{head}… ({} characters)", text.chars().count())
+        }
+    }
+}
 
 /// A message with each backquoted run of the input's text cut to `QUOTED` characters, saying
 /// how long it was: a 50 MB bad value is told in a line, not repeated whole (the span still

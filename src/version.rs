@@ -2,6 +2,7 @@
 //! (`7.3`, `v7.3.5`, `8.2.1.5620`) into `semver::Version`. Versions are never compared as
 //! strings anywhere else; this module owns the only text-to-version step.
 
+use crate::source::quoted;
 use semver::{BuildMetadata, Version};
 
 pub const ACCEPTED_FORMS: &str = "accepted forms: `7.3` (= 7.3.0), `7.3.5`, `v7.3.5`, \
@@ -35,15 +36,14 @@ pub fn parse(text: &str) -> Result<Version, VersionError> {
     };
     let parts: Vec<&str> = core.split('.').collect();
     if parts.len() > 4 || (build.is_some() && parts.len() > 3) {
-        return Err(VersionError::TooManyParts(text.to_string()));
+        return Err(VersionError::TooManyParts(quoted(text)));
     }
     let mut numbers = [0u64; 4];
     for (i, part) in parts.iter().enumerate() {
-        let (part, text) = (part.to_string(), text.to_string());
         if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(VersionError::NotANumber { part, text });
+            return Err(VersionError::NotANumber { part: quoted(part), text: quoted(text) });
         }
-        numbers[i] = part.parse().map_err(|_| VersionError::TooLarge { part: part.clone(), text })?;
+        numbers[i] = part.parse().map_err(|_| VersionError::TooLarge { part: quoted(part), text: quoted(text) })?;
     }
     let mut version = Version::new(numbers[0], numbers[1], numbers[2]);
     let build = match build {
@@ -52,7 +52,7 @@ pub fn parse(text: &str) -> Result<Version, VersionError> {
         None => None,
     };
     if let Some(b) = build {
-        version.build = BuildMetadata::new(&b).map_err(|_| VersionError::BadBuild(b.clone()))?;
+        version.build = BuildMetadata::new(&b).map_err(|_| VersionError::BadBuild(quoted(&b)))?;
     }
     Ok(version)
 }

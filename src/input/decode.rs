@@ -16,6 +16,21 @@ pub struct DecodeError {
     pub before: String,
 }
 
+/// `decode`, taking the bytes: UTF-8 (the common case) becomes the text without a copy.
+pub fn decode_owned(mut bytes: Vec<u8>) -> Result<String, DecodeError> {
+    let bom = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) { 3 } else { 0 };
+    let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) || looks_utf16(&bytes);
+    if utf16 || std::str::from_utf8(&bytes[bom..]).is_err() {
+        return decode(&bytes);
+    }
+    bytes.drain(..bom);
+    let text = String::from_utf8(bytes).unwrap_or_default();
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(_) => text.trim_start_matches('\u{feff}').to_string(),
+        None => text,
+    })
+}
+
 pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
     // A second byte-order mark (a tool that added one to a file that had one) is no text either;
     // left in, the XML reader would skip it and every offset after it would be off by its bytes.
@@ -35,20 +50,31 @@ fn decode_once(bytes: &[u8]) -> Result<String, DecodeError> {
     if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
         return utf16(rest, 2, u16::from_be_bytes);
     }
-    // No BOM: ASCII text written as UTF-16 shows a NUL in every other byte.
-    let head = &bytes[..bytes.len().min(64) & !1];
-    if head.len() >= 4 {
-        let (even, odd) =
-            head.chunks(2).fold((0, 0), |(e, o), c| (e + usize::from(c[0] == 0), o + usize::from(c[1] == 0)));
-        let half = head.len() / 2;
-        if odd == half && even == 0 {
-            return utf16(bytes, 0, u16::from_le_bytes);
-        }
-        if even == half && odd == 0 {
-            return utf16(bytes, 0, u16::from_be_bytes);
-        }
+    match bom_less_utf16(bytes) {
+        Some(true) => utf16(bytes, 0, u16::from_le_bytes),
+        Some(false) => utf16(bytes, 0, u16::from_be_bytes),
+        None => utf8(bytes, 0),
     }
-    utf8(bytes, 0)
+}
+
+fn looks_utf16(bytes: &[u8]) -> bool {
+    bom_less_utf16(bytes).is_some()
+}
+
+/// Without a BOM, ASCII text written as UTF-16 shows a NUL in every other byte: `Some(true)`
+/// for little-endian, `Some(false)` for big-endian.
+fn bom_less_utf16(bytes: &[u8]) -> Option<bool> {
+    let head = &bytes[..bytes.len().min(64) & !1];
+    if head.len() < 4 {
+        return None;
+    }
+    let (even, odd) = head.chunks(2).fold((0, 0), |(e, o), c| (e + usize::from(c[0] == 0), o + usize::from(c[1] == 0)));
+    let half = head.len() / 2;
+    match (even, odd) {
+        (0, o) if o == half => Some(true),
+        (e, 0) if e == half => Some(false),
+        _ => None,
+    }
 }
 
 fn utf8(bytes: &[u8], base: usize) -> Result<String, DecodeError> {

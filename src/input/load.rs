@@ -140,7 +140,7 @@ pub fn read_file_bounded(path: &Path, display: &str, max: u64) -> Result<Vec<u8>
 /// Reads and decodes one file within the size bound.
 fn read(path: &Path, display: &str, max: u64) -> Result<SourceFile, InputError> {
     let bytes = read_file_bounded(path, display, max)?;
-    let text = decode::decode(&bytes).map_err(|e| {
+    let text = decode::decode_owned(bytes).map_err(|e| {
         undecodable(display, e).help("save the file as UTF-8, or UTF-16 with a byte-order mark (as regedit writes it)")
     })?;
     Ok(SourceFile::new(path, display, text))
@@ -208,7 +208,7 @@ fn version_of(
     match (&opts.seg_version, stated, &opts.fallback_version) {
         (Some(v), _, _) | (None, None, Some(v)) => Ok(v.clone()),
         (None, Some(at), _) => crate::version::parse(&at.value).map_err(|e| {
-            let message = format!("`{}` is not a product version: {e}", at.value);
+            let message = format!("`{}` is not a product version: {e}", crate::source::quoted(&at.value));
             InputError::in_file(&file.display, &file.text, Some(at.loc.span), message)
                 .help(crate::version::ACCEPTED_FORMS)
         }),
@@ -223,7 +223,7 @@ fn version_of(
 /// `-`: an XML export read from standard input (within the size bound; UTF-8 or UTF-16).
 fn load_stdin(opts: &LoadOptions) -> Result<Array, InputError> {
     let bytes = read_bounded(std::io::stdin().lock(), "standard input", opts.max_input_size)?;
-    let text = decode::decode(&bytes).map_err(|e| {
+    let text = decode::decode_owned(bytes).map_err(|e| {
         undecodable("standard input", e).help("give the export as UTF-8, or UTF-16 with a byte-order mark")
     })?;
     load_text("-", &text, opts)

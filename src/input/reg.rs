@@ -4,6 +4,7 @@
 //! It knows no rules and renders nothing.
 
 use crate::source::Span;
+use crate::source::quoted as shown;
 use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
 
@@ -106,7 +107,7 @@ fn header<'t>(it: &mut impl Iterator<Item = (usize, &'t str)>) -> Result<RegHead
         }
         return Err(error(
             Span::new(at, line.len()),
-            format!("`{t}` is not a registry export header"),
+            format!("`{}` is not a registry export header", shown(t)),
             "expected a header",
             help,
         ));
@@ -332,18 +333,21 @@ fn data_value(data: &str, data_start: usize, data_span: Span, header: RegHeader)
     if data.starts_with('"') {
         let (s, len) = quoted(data, data_start)?;
         if !data[len..].trim().is_empty() {
-            return Err(bad(format!("unexpected text after the string: `{}`", data[len..].trim())));
+            return Err(bad(format!("unexpected text after the string: `{}`", shown(data[len..].trim()))));
         }
         return Ok(RegData::Sz(s));
     }
     if let Some(hex) = strip_prefix_ci(data, "dword:") {
         if hex.is_empty() || hex.len() > 8 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(bad(format!("`{hex}` is not a DWORD (1 to 8 hex digits)")));
+            return Err(bad(format!("`{}` is not a DWORD (1 to 8 hex digits)", shown(hex))));
         }
         return Ok(RegData::Dword(u32::from_str_radix(hex, 16).map_err(|e| bad(e.to_string()))?));
     }
     let Some(rest) = strip_prefix_ci(data, "hex") else {
-        return Err(bad(format!("`{}` is not a value type regedit writes", data.split(':').next().unwrap_or(data))));
+        return Err(bad(format!(
+            "`{}` is not a value type regedit writes",
+            shown(data.split(':').next().unwrap_or(data))
+        )));
     };
     let (kind, list) = if let Some(list) = rest.strip_prefix(':') {
         (3, list)
@@ -351,14 +355,14 @@ fn data_value(data: &str, data_start: usize, data_span: Span, header: RegHeader)
         let Some((k, list)) = inner.split_once("):") else {
             return Err(bad("a hex type is written hex(N):".into()));
         };
-        (u32::from_str_radix(k, 16).map_err(|_| bad(format!("`{k}` is not a hex value type")))?, list)
+        (u32::from_str_radix(k, 16).map_err(|_| bad(format!("`{}` is not a hex value type", shown(k))))?, list)
     } else {
-        return Err(bad(format!("`{data}` is not a value regedit writes")));
+        return Err(bad(format!("`{}` is not a value regedit writes", shown(data))));
     };
     let bytes = hex_bytes(list).map_err(|b| {
         // The item itself, found by where it lies in `data` (a sub-slice of it).
         let at = data_start + (b.as_ptr() as usize - data.as_ptr() as usize);
-        let mut e = bad(format!("`{b}` is not a hex byte"));
+        let mut e = bad(format!("`{}` is not a hex byte", shown(b)));
         e.span = Span::new(at, b.len()).into();
         e.label = "not a hex byte".into();
         e
