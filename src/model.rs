@@ -184,10 +184,57 @@ pub struct Array {
     /// Elements and attributes seglint does not know (listed with `--verbose`).
     pub unknown: Vec<At<String>>,
     pub comments: Vec<Comment>,
+    /// `servers` by name (ASCII case folded), built at the first look-up: a setting per server
+    /// of thousands would otherwise scan them all.
+    pub server_index: ServerIndex,
 }
+
+/// The index of `Array::server`, and the number of servers it was built from. Servers do not
+/// change once an array is read; if they did, a changed count or a name that no longer matches
+/// sends the look-up back to the scan, so it never answers other than the scan would.
+#[derive(Debug, Clone, Default)]
+pub struct ServerIndex(std::sync::OnceLock<(usize, std::collections::HashMap<String, usize>)>);
 
 impl Array {
     pub fn server(&self, name: &str) -> Option<&Server> {
-        self.servers.iter().find(|s| s.name.eq_ignore_ascii_case(name))
+        let (built_from, index) = self.server_index.0.get_or_init(|| {
+            let mut index = std::collections::HashMap::with_capacity(self.servers.len());
+            for (i, s) in self.servers.iter().enumerate() {
+                index.entry(s.name.to_ascii_lowercase()).or_insert(i);
+            }
+            (self.servers.len(), index)
+        });
+        let scan = || self.servers.iter().find(|s| s.name.eq_ignore_ascii_case(name));
+        if *built_from != self.servers.len() {
+            return scan();
+        }
+        match index.get(&name.to_ascii_lowercase()).map(|&i| &self.servers[i]) {
+            Some(s) if s.name.eq_ignore_ascii_case(name) => Some(s),
+            Some(_) => scan(),
+            None => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The index answers as the scan: any ASCII case, the first of a name, nothing for none,
+    /// and the scan again once the servers changed.
+    #[test]
+    fn server_look_ups_answer_as_the_scan() {
+        let text = r#"<SegConfiguration productVersion="10.1.0"><Servers><Server name="Mail01"/><Server name="MAIL02"/><Server name="Zürich"/></Servers></SegConfiguration>"#;
+        let opts = crate::input::LoadOptions { seg_version: None, fallback_version: None, max_input_size: 1 << 20 };
+        let mut a = crate::input::load_text("x.xml", text, &opts).unwrap();
+        let name = |a: &super::Array, n: &str| a.server(n).map(|s| s.name.clone());
+        assert_eq!(name(&a, "MAIL01").as_deref(), Some("Mail01"));
+        assert_eq!(name(&a, "mail02").as_deref(), Some("MAIL02"));
+        assert_eq!(name(&a, "Zürich").as_deref(), Some("Zürich"));
+        assert_eq!(name(&a, "ZÜRICH"), None, "only ASCII letters fold, as eq_ignore_ascii_case");
+        assert_eq!(name(&a, "MAIL03"), None);
+        let mut extra = a.servers[0].clone();
+        extra.name = "MAIL03".into();
+        a.servers.insert(0, extra);
+        assert_eq!(name(&a, "mail03").as_deref(), Some("MAIL03"), "a stale index falls back to the scan");
+        assert_eq!(name(&a, "mail01").as_deref(), Some("Mail01"));
     }
 }

@@ -40,11 +40,19 @@ pub struct SourceFile {
     /// Where each line starts, made at the first question for a place (one pass over the text,
     /// then each place costs a binary search and its own line, not a scan from byte 0).
     lines: std::sync::OnceLock<Vec<usize>>,
+    /// The characters before each line, made at the first question for a character offset.
+    line_chars: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
     pub fn new(path: impl Into<PathBuf>, display: impl Into<String>, text: impl Into<String>) -> Self {
-        SourceFile { path: path.into(), display: display.into(), text: text.into(), lines: Default::default() }
+        SourceFile {
+            path: path.into(),
+            display: display.into(),
+            text: text.into(),
+            lines: Default::default(),
+            line_chars: Default::default(),
+        }
     }
 
     /// Where each line starts (byte offsets, the first 0).
@@ -63,6 +71,24 @@ impl SourceFile {
         let line = starts.partition_point(|&start| start <= offset);
         let col = text[starts[line - 1]..offset].chars().count() + 1;
         (line, col)
+    }
+
+    /// The characters before a byte offset (SARIF's `charOffset`), from the line index: the
+    /// characters before its line, then those of its line.
+    pub fn char_offset(&self, offset: usize) -> usize {
+        let before = self.line_chars.get_or_init(|| {
+            let starts = self.line_starts();
+            let mut total = 0;
+            let mut before = Vec::with_capacity(starts.len());
+            for (i, &start) in starts.iter().enumerate() {
+                before.push(total);
+                let end = starts.get(i + 1).copied().unwrap_or(self.text.len());
+                total += self.text[start..end].chars().count();
+            }
+            before
+        });
+        let (line, column) = self.line_col(offset);
+        before[line - 1] + column - 1
     }
 }
 
@@ -263,6 +289,8 @@ mod tests {
         // The line index answers as the scan from byte 0 does, past the end and inside a character.
         for offset in 0..f.text.len() + 3 {
             assert_eq!(f.line_col(offset), line_col(&f.text, offset), "{offset}");
+            let on_boundary = floor_char_boundary(&f.text, offset.min(f.text.len()));
+            assert_eq!(f.char_offset(offset), f.text[..on_boundary].chars().count(), "{offset}");
         }
     }
 

@@ -402,6 +402,7 @@ impl Verifier<'_> {
             settings: Vec::new(),
             unknown: Vec::new(),
             comments: Vec::new(),
+            server_index: Default::default(),
         };
         let ctx = crate::lint::Ctx { k: self.k, array: &array, posture: self.posture, now: self.now };
         let seen = format!(

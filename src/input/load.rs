@@ -251,6 +251,7 @@ fn array_of(source: &str, file: SourceFile, x: xml::XmlExport, opts: &LoadOption
         unknown: x.unknown,
         comments: x.comments,
         files: vec![file],
+        server_index: Default::default(),
     })
 }
 

@@ -73,14 +73,13 @@ fn descriptor(r: &crate::knowledge::RuleDoc) -> Value {
 }
 
 /// The region of a location, in the run's columnKind (code points; our spans are bytes).
-fn region(l: &super::Location, text: Option<&str>) -> Value {
+fn region(l: &super::Location, file: Option<&crate::source::SourceFile>) -> Value {
     let mut region = json!({"startLine": l.line, "startColumn": l.column});
-    if let (Some(text), true) = (text, l.length > 0) {
-        let chars = |r: std::ops::Range<usize>| text.get(r).map(|t| t.chars().count());
-        if let (Some(offset), Some(length)) = (chars(0..l.offset), chars(l.offset..l.offset + l.length)) {
-            region["charOffset"] = json!(offset);
-            region["charLength"] = json!(length);
-        }
+    if let (Some(file), true) = (file, l.length > 0)
+        && let Some(span) = file.text.get(l.offset..l.offset + l.length)
+    {
+        region["charOffset"] = json!(file.char_offset(l.offset));
+        region["charLength"] = json!(span.chars().count());
     }
     region
 }
@@ -99,9 +98,9 @@ fn result(a: &super::ArrayReport, f: &crate::finding::Finding, root: &Path) -> V
         }
     });
     if let Some(l) = locate(a.array.as_ref(), f.location).or_else(|| fallback_location(a.array.as_ref())) {
-        let text = f.location.and_then(|loc| a.array.as_ref()?.files.get(loc.file)).map(|sf| sf.text.as_str());
+        let file = f.location.and_then(|loc| a.array.as_ref()?.files.get(loc.file));
         result["locations"] =
-            json!([{"physicalLocation": {"artifactLocation": artifact(&l.file, root), "region": region(&l, text)}}]);
+            json!([{"physicalLocation": {"artifactLocation": artifact(&l.file, root), "region": region(&l, file)}}]);
     }
     if let Some(known) = f.in_baseline {
         result["baselineState"] = json!(if known { "unchanged" } else { "new" });
