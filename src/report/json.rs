@@ -12,7 +12,7 @@ struct Report<'a> {
     schema: &'static str,
     tool: Tool,
     arrays: Vec<ArrayEntry<'a>>,
-    findings: Vec<FindingEntry<'a>>,
+    findings: Findings<'a>,
     summary: Summary,
     suppressed: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -119,20 +119,26 @@ pub fn array_values(report: &CheckReport) -> Vec<serde_json::Value> {
     report.arrays.iter().map(|a| serde_json::to_value(array_entry(a)).unwrap_or_default()).collect()
 }
 
-pub fn render(report: &CheckReport, k: &Knowledge) -> String {
-    let mut arrays = Vec::new();
-    let mut findings = Vec::new();
-    for a in &report.arrays {
-        arrays.push(array_entry(a));
-        for f in &a.findings {
-            findings.push(entry(f, a.array.as_ref(), k));
-        }
+/// Every finding of the report, each made as it is written: a fleet's million findings are
+/// never all held as entries at once.
+struct Findings<'a> {
+    report: &'a CheckReport,
+    k: &'a Knowledge,
+}
+
+impl Serialize for Findings<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let each = self.report.arrays.iter().flat_map(|a| a.findings.iter().map(move |f| (f, a.array.as_ref())));
+        serializer.collect_seq(each.map(|(f, array)| entry(f, array, self.k)))
     }
+}
+
+pub fn render(report: &CheckReport, k: &Knowledge) -> String {
     let out = Report {
         schema: "seglint/report/v1",
         tool: Tool::SEGLINT,
-        arrays,
-        findings,
+        arrays: report.arrays.iter().map(array_entry).collect(),
+        findings: Findings { report, k },
         summary: report.summary(),
         suppressed: report.findings().filter(|f| f.suppressed.is_some()).count(),
         baseline: report.baseline.as_ref().map(|(file, fixed)| {
