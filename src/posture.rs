@@ -202,6 +202,8 @@ pub struct Posture<'a> {
     pub inbound: Vec<DirectionPosture>,
     /// Every setting of the array it was resolved from, classified for `version`.
     pub settings: Vec<Classified<'a>>,
+    /// How the array's registry exports write key paths, for the fixes of its findings.
+    pub layout: Layout,
 }
 
 /// The values in force, without the settings they were resolved from: what a report shows
@@ -468,7 +470,7 @@ fn ineffective(reason: String, fix: Fix, by_row: bool) -> Class {
 
 /// SEG402 because the value is where this version does not read: the other store, or the other
 /// generation's registry hive. Also returns the articles that say where the version reads.
-fn misplaced(k: &Knowledge, array: &Array, version: &Version, at: &Located<'_>) -> Option<(Class, Vec<String>)> {
+fn misplaced(k: &Knowledge, layout: Layout, version: &Version, at: &Located<'_>) -> Option<(Class, Vec<String>)> {
     let r = k.row_for(version).row;
     let v = crate::version::without_build(version);
     let own_hive = k.hive_for(version);
@@ -483,7 +485,6 @@ fn misplaced(k: &Knowledge, array: &Array, version: &Version, at: &Located<'_>) 
     }
     let other = at.hive.map(|h| &k.hives[h]).filter(|h| own_hive.is_some_and(|own| own.root != h.root));
     if let (Some(h), Some(own)) = (other, own_hive) {
-        let layout = Layout::of(k, array, version);
         let reason = format!(
             "this value is under the {} hive ({}); {v} reads HKEY_LOCAL_MACHINE\\SOFTWARE\\{}",
             h.generation, h.root, own.root
@@ -591,7 +592,7 @@ fn unknown(k: &Knowledge, array: &Array, s: &Setting, at: &Located<'_>, leaf: Le
     Class::Unknown { suggestion, reason }
 }
 
-fn classify<'a>(k: &Knowledge, array: &Array, version: &Version, s: &'a Setting) -> Classified<'a> {
+fn classify<'a>(k: &Knowledge, array: &Array, version: &Version, layout: Layout, s: &'a Setting) -> Classified<'a> {
     let at = locate(k, s);
     let leaf = leaf_kind(k, at.leaf_name);
     let mut c = unclassified(k, array, s, &at, leaf.kind());
@@ -607,7 +608,8 @@ fn classify<'a>(k: &Knowledge, array: &Array, version: &Version, s: &'a Setting)
             Some(r.assumed.clone().unwrap_or_else(|| format!("no article states how {} changes protocols", r.label)));
         add_sources(&mut c.sources, &r.sources);
     }
-    if let Some((class, sources)) = misplaced(k, array, version, &at).or_else(|| ignored_by_version(k, version, leaf)) {
+    if let Some((class, sources)) = misplaced(k, layout, version, &at).or_else(|| ignored_by_version(k, version, leaf))
+    {
         c.class = class;
         add_sources(&mut c.sources, &sources);
         return c;
@@ -662,8 +664,18 @@ pub fn identify<'s>(k: &Knowledge, s: &'s Setting) -> (Place, &'s str, Option<Se
 
 /// Classifies every setting of `array` for `version`.
 pub fn classify_all<'a>(k: &'a Knowledge, array: &'a Array, version: &Version) -> (RowMatch<'a>, Vec<Classified<'a>>) {
+    classify_with(k, array, version, Layout::of(k, array, version))
+}
+
+/// `classify_all` with the array's registry layout found once (not once per setting).
+fn classify_with<'a>(
+    k: &'a Knowledge,
+    array: &'a Array,
+    version: &Version,
+    layout: Layout,
+) -> (RowMatch<'a>, Vec<Classified<'a>>) {
     let row = k.row_for(version);
-    let classified = array.settings.iter().map(|s| classify(k, array, version, s)).collect();
+    let classified = array.settings.iter().map(|s| classify(k, array, version, layout, s)).collect();
     (row, classified)
 }
 
@@ -841,12 +853,13 @@ fn inbound(
 
 /// The effective posture of `array` at `version` (which need not be the export's own).
 pub fn resolve<'a>(k: &'a Knowledge, array: &'a Array, version: &Version) -> Posture<'a> {
-    let (row, settings) = classify_all(k, array, version);
+    let layout = Layout::of(k, array, version);
+    let (row, settings) = classify_with(k, array, version, layout);
     let f = InForce::of(&settings);
     let outbound = outbound(k, array, version, &row, &f, &settings);
     let sslv2_needs_cert = k.holds("sslv2-needs-certificate", version);
     let inbound = array.servers.iter().map(|server| inbound(server, &row, &f, sslv2_needs_cert)).collect();
-    Posture { version: version.clone(), row, outbound, inbound, settings }
+    Posture { version: version.clone(), row, outbound, inbound, settings, layout }
 }
 
 /// Outbound DANE validation where the version has it: the last effective `Sender.EnableDANE`,

@@ -14,7 +14,7 @@ use crate::knowledge::Knowledge;
 use crate::model::Array;
 use crate::posture::{DirectionPosture, Posture};
 use crate::registry::{Origin, Rule, for_each_rule};
-use crate::remedy::{At, Fix, Layout, Remedy};
+use crate::remedy::{At, Fix, Remedy};
 use crate::vocab::{Direction, Protocol};
 use time::OffsetDateTime;
 
@@ -40,7 +40,7 @@ impl Ctx<'_> {
 
     /// Fixes in the form of the posture's version, following the array's own registry layout.
     fn remedy(&self) -> Remedy<'_> {
-        Remedy::new(self.k, &self.posture.version, Layout::of(self.k, self.array, &self.posture.version))
+        Remedy::new(self.k, &self.posture.version, self.posture.layout)
     }
 
     fn protocol_fix(&self, d: &DirectionPosture, protocols: &[Protocol], on: bool) -> Fix {
