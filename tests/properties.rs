@@ -214,42 +214,6 @@ fn export() -> impl Strategy<Value = String> {
         })
 }
 
-/// The settings of an emitted file, read back and described as the plan describes them.
-fn read_back(e: &seglint::migrate::Emitted) -> Result<Vec<String>, String> {
-    use seglint::migrate::EmittedForm;
-    let mut got = match e.form {
-        EmittedForm::None => vec![],
-        EmittedForm::Registry => {
-            let text = decode::decode(&seglint::migrate::reg_bytes(&e.text)).map_err(|e| e.to_string())?;
-            let file = reg::parse(&text).map_err(|err| err.message)?;
-            let mut got = vec![];
-            for key in &file.keys {
-                for v in &key.values {
-                    got.push(match &v.data {
-                        reg::RegData::Dword(x) => format!("{} = {x} (DWORD) under {}", v.name, key.path),
-                        reg::RegData::Delete => format!("delete {} under {}", v.name, key.path),
-                        other => return Err(format!("emitted {other:?}")),
-                    });
-                }
-            }
-            got
-        }
-        EmittedForm::Advanced => {
-            let file = settings::parse(&e.text).map_err(|err| err.message)?;
-            let mut got = vec![];
-            for l in &file.entries {
-                match &l.value {
-                    settings::SettingsValue::Integer(x) => got.push(format!("{} = {x}", l.name)),
-                    other => return Err(format!("emitted {other:?}")),
-                }
-            }
-            got
-        }
-    };
-    got.sort();
-    Ok(got)
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 
@@ -263,7 +227,7 @@ proptest! {
         let plan = seglint::migrate::plan(knowledge(), &array, &Request { from: &array.version, to: &to, goal });
         let mut listed = plan.emitted.lines.clone();
         listed.sort();
-        prop_assert_eq!(read_back(&plan.emitted), Ok(listed), "{}", plan.emitted.text);
+        prop_assert_eq!(plan.emitted.read_back(), Ok(listed), "{}", plan.emitted.text);
     }
 
     #[test]

@@ -6,7 +6,7 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use seglint::knowledge::Knowledge;
-use seglint::migrate::{Emitted, EmittedForm, Goal, Request};
+use seglint::migrate::{Goal, Request};
 use seglint::report::{ArrayReport, CheckReport, Document, Format, Rendering, render};
 use std::sync::OnceLock;
 
@@ -14,41 +14,6 @@ use std::sync::OnceLock;
 fn knowledge() -> &'static Knowledge {
     static K: OnceLock<Knowledge> = OnceLock::new();
     K.get_or_init(|| Knowledge::embedded().expect("the built-in rules load"))
-}
-
-/// The settings of an emitted file, read back and described as the plan describes them.
-fn read_back(e: &Emitted) -> Vec<String> {
-    use seglint::input::{reg, settings};
-    let mut got = match e.form {
-        EmittedForm::None => vec![],
-        EmittedForm::Registry => {
-            let text = seglint::input::decode::decode(&seglint::migrate::reg_bytes(&e.text)).expect("it decodes");
-            let file = reg::parse(&text).unwrap_or_else(|err| panic!("{}: {}", err.message, e.text));
-            let mut got = vec![];
-            for key in &file.keys {
-                for v in &key.values {
-                    got.push(match &v.data {
-                        reg::RegData::Dword(x) => format!("{} = {x} (DWORD) under {}", v.name, key.path),
-                        reg::RegData::Delete => format!("delete {} under {}", v.name, key.path),
-                        other => panic!("emitted {other:?}"),
-                    });
-                }
-            }
-            got
-        }
-        EmittedForm::Advanced => {
-            let file = settings::parse(&e.text).unwrap_or_else(|err| panic!("{}: {}", err.message, e.text));
-            file.entries
-                .iter()
-                .map(|l| match &l.value {
-                    settings::SettingsValue::Integer(x) => format!("{} = {x}", l.name),
-                    other => panic!("emitted {other:?}"),
-                })
-                .collect()
-        }
-    };
-    got.sort();
-    got
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -75,7 +40,7 @@ fuzz_target!(|data: &[u8]| {
         let plan = seglint::migrate::plan(k, &array, &Request { from: &array.version, to: &to, goal });
         let mut listed = plan.emitted.lines.clone();
         listed.sort();
-        assert_eq!(read_back(&plan.emitted), listed, "{}", plan.emitted.text);
+        assert_eq!(plan.emitted.read_back(), Ok(listed), "{}", plan.emitted.text);
     }
     let resolved = Some(Box::new(posture.resolved()));
     let report = CheckReport {

@@ -122,3 +122,39 @@ pub fn reg_bytes(text: &str) -> Vec<u8> {
     }
     out
 }
+
+impl super::Emitted {
+    /// The settings of the file, read back as seglint reads `.reg` and `.settings` files and
+    /// described as `lines` describes them, sorted: a file that holds what it lists gives
+    /// `lines` sorted (the property tests and the fuzz target hold it to that).
+    pub fn read_back(&self) -> Result<Vec<String>, String> {
+        use crate::input::{decode, reg, settings};
+        let mut got = vec![];
+        match self.form {
+            EmittedForm::None => {}
+            EmittedForm::Registry => {
+                let text = decode::decode(&reg_bytes(&self.text)).map_err(|e| e.to_string())?;
+                let file = reg::parse(&text).map_err(|e| e.message)?;
+                for key in &file.keys {
+                    for v in &key.values {
+                        got.push(match &v.data {
+                            reg::RegData::Dword(x) => format!("{} = {x} (DWORD) under {}", v.name, key.path),
+                            reg::RegData::Delete => format!("delete {} under {}", v.name, key.path),
+                            other => return Err(format!("emitted {other:?}")),
+                        });
+                    }
+                }
+            }
+            EmittedForm::Advanced => {
+                for l in settings::parse(&self.text).map_err(|e| e.message)?.entries {
+                    match l.value {
+                        settings::SettingsValue::Integer(x) => got.push(format!("{} = {x}", l.name)),
+                        other => return Err(format!("emitted {other:?}")),
+                    }
+                }
+            }
+        }
+        got.sort();
+        Ok(got)
+    }
+}
