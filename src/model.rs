@@ -190,8 +190,9 @@ pub struct Array {
 }
 
 /// The index of `Array::server`, and the number of servers it was built from. Servers do not
-/// change once an array is read; if they did, a changed count or a name that no longer matches
-/// sends the look-up back to the scan, so it never answers other than the scan would.
+/// change once an array is read (nothing in seglint changes them); code that adds or removes
+/// one, or moves a name, is sent back to the scan by the count and the name check. Renaming a
+/// server in place after the first look-up is the one change it does not see.
 #[derive(Debug, Clone, Default)]
 pub struct ServerIndex(std::sync::OnceLock<(usize, std::collections::HashMap<String, usize>)>);
 

@@ -67,10 +67,11 @@ fn reg_text(lines: &[SettingLine], deletions: &[(String, String)], to: &Version,
     let quoted = |name: &str| format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""));
     for key in keys {
         out.push_str(&format!("\n[{key}]\n"));
-        for l in lines.iter().filter(|l| l.key.as_deref() == Some(key)) {
+        // Registry keys are not case-sensitive: the lines of `A` and `a` go under the one key.
+        for l in lines.iter().filter(|l| l.key.as_deref().is_some_and(|k| k.eq_ignore_ascii_case(key))) {
             out.push_str(&format!("{}=dword:{:08x}\n", quoted(&l.name), l.value));
         }
-        for (_, name) in deletions.iter().filter(|(k, _)| k == key) {
+        for (_, name) in deletions.iter().filter(|(k, _)| k.eq_ignore_ascii_case(key)) {
             out.push_str(&format!("{}=-\n", quoted(name)));
         }
     }
@@ -78,15 +79,15 @@ fn reg_text(lines: &[SettingLine], deletions: &[(String, String)], to: &Version,
 }
 
 /// What in a setting's name or key the target's file cannot hold, when something does: the
-/// file would read another setting there (a server name with `=` or `#` in a `.settings` line,
-/// a line break anywhere, `]` in a registry key).
+/// file would read another setting there (a server name with `=` in a `.settings` line, a line
+/// break anywhere, `]` in a registry key). A `#` is a comment only at the start of a line, and
+/// every name starts with its prefix.
 pub(super) fn unwritable(store: Store, key: Option<&str>, name: &str) -> Option<&'static str> {
     if key.into_iter().chain([name]).any(|s| s.chars().any(char::is_control)) {
         return Some("a control character or line break");
     }
     match store {
         Store::Advanced if name.contains('=') => Some("`=`"),
-        Store::Advanced if name.contains('#') => Some("`#`"),
         Store::Advanced if name.trim() != name => Some("spaces at an end"),
         Store::Advanced => None,
         Store::Registry => key.filter(|k| k.contains(']')).map(|_| "`]` in the key"),

@@ -80,17 +80,34 @@ pub struct Timed {
     budget: Budget,
 }
 
+/// Whether a socket error is its timeout: the kernel may end a wait a clock tick before the
+/// deadline, so callers wait again until the budget is really spent. A timeout that reaches
+/// them then always means it is, and a test it cuts is "not tested", never "refused".
+fn timed_out(e: &io::Error) -> bool {
+    matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)
+}
+
 impl Read for Timed {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.sock.set_read_timeout(Some(self.budget.io_left()?))?;
-        self.sock.read(buf)
+        loop {
+            self.sock.set_read_timeout(Some(self.budget.io_left()?))?;
+            match self.sock.read(buf) {
+                Err(e) if timed_out(&e) && !self.budget.spent() => continue,
+                other => return other,
+            }
+        }
     }
 }
 
 impl Write for Timed {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.sock.set_write_timeout(Some(self.budget.io_left()?))?;
-        self.sock.write(buf)
+        loop {
+            self.sock.set_write_timeout(Some(self.budget.io_left()?))?;
+            match self.sock.write(buf) {
+                Err(e) if timed_out(&e) && !self.budget.spent() => continue,
+                other => return other,
+            }
+        }
     }
 
     fn flush(&mut self) -> io::Result<()> {
@@ -101,12 +118,18 @@ impl Write for Timed {
 /// Resolves `host` (on a thread of its own, so that a slow resolver cannot outlast the budget)
 /// and connects to the first address that answers in time.
 pub fn connect(host: &str, port: u16, budget: Budget) -> Result<Timed, StageError> {
+    let Some(left) = budget.left() else {
+        return fail(Stage::Connect, format!("no time left {}", budget.within()));
+    };
     let (tx, rx) = std::sync::mpsc::channel();
     let name = host.to_string();
-    std::thread::spawn(move || {
+    let lookup = std::thread::Builder::new().name("resolve".into()).spawn(move || {
         let _ = tx.send((name.as_str(), port).to_socket_addrs().map(Iterator::collect::<Vec<SocketAddr>>));
     });
-    let addrs = match rx.recv_timeout(budget.left().unwrap_or_default()) {
+    if let Err(e) = lookup {
+        return fail(Stage::Connect, format!("cannot start the name lookup of {host}: {e}"));
+    }
+    let addrs = match rx.recv_timeout(left) {
         Ok(Ok(a)) => a,
         Ok(Err(e)) => return fail(Stage::Connect, format!("cannot resolve {host}: {e}")),
         Err(_) => return fail(Stage::Connect, format!("{host} was not resolved {}", budget.within())),

@@ -75,9 +75,8 @@ fn descriptor(r: &crate::knowledge::RuleDoc) -> Value {
 /// The region of a location, in the run's columnKind (code points; our spans are bytes).
 fn region(l: &super::Location, file: Option<&crate::source::SourceFile>) -> Value {
     let mut region = json!({"startLine": l.line, "startColumn": l.column});
-    if let (Some(file), true) = (file, l.length > 0)
-        && let Some(span) = file.text.get(l.offset..l.offset + l.length)
-    {
+    let span = file.filter(|_| l.length > 0).and_then(|f| Some((f, f.text.get(l.offset..l.offset + l.length)?)));
+    if let Some((file, span)) = span {
         region["charOffset"] = json!(file.char_offset(l.offset));
         region["charLength"] = json!(span.chars().count());
     }
