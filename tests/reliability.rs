@@ -224,3 +224,25 @@ fn a_utf16_file_cut_short_or_with_a_lone_surrogate_has_a_location() {
         assert_eq!((location["line"].as_u64(), location["column"].as_u64()), (Some(line), Some(column)), "{report}");
     }
 }
+
+/// `check --format json -o FILE` writes the report as it makes it (a fleet's report is never
+/// held whole): the file is byte for byte what stdout gets, and a file that cannot be written is
+/// a usage error that names it.
+#[test]
+fn json_into_a_file_is_written_as_made_and_equals_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.json");
+    let args = ["check", "--now", "2026-11-28", "--format", "json", "--recursive", "testdata/versions"];
+    let (code, stdout, _) = run(&args);
+    let mut to_file = args.to_vec();
+    to_file.extend(["-o", file.to_str().unwrap()]);
+    let (code_file, printed, _) = run(&to_file);
+    assert_eq!((code_file, printed.as_str()), (code, ""));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), stdout);
+    let missing = dir.path().join("no/such/dir/report.json");
+    let mut bad = args.to_vec();
+    bad.extend(["-o", missing.to_str().unwrap()]);
+    let (code_bad, _, stderr) = run(&bad);
+    assert_eq!(code_bad, 2, "{stderr}");
+    assert!(stderr.contains("cannot write") && stderr.contains("report.json"), "{stderr}");
+}

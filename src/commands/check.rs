@@ -173,8 +173,18 @@ pub(super) fn run(args: &CheckArgs) -> Outcome {
     let judged = |r: Rule| r.origin() != Origin::Observe;
     let doc = Document::Check { report: &report, judged, fails: &|f| policy.fails(f) };
     let rendering = setup.style(&args.common);
+    // JSON into -o FILE is written as it is made: a fleet's report is never held whole.
+    let streamed = match &args.output {
+        Some(path) if args.format == Format::Json && !args.statistics => Some(
+            super::write_atomically_with(path, true, |w| crate::report::json::write(&report, &setup.k, w))
+                .map_err(|e| super::cannot_write(path, &e)),
+        ),
+        _ => None,
+    };
     let stdout = if args.statistics {
         crate::report::concise::statistics(&report)
+    } else if streamed.is_some() {
+        String::new()
     } else {
         match super::report(&doc, args.format, &setup.k, &rendering) {
             Ok(text) => text,
@@ -186,6 +196,10 @@ pub(super) fn run(args: &CheckArgs) -> Outcome {
         exit = ExitStatus::Input;
     }
     let mut stderr = String::new();
+    if let Some(Err((message, status))) = &streamed {
+        stderr.push_str(message);
+        exit = exit.max(*status);
+    }
     if args.format != Format::Human {
         // Machine formats keep stdout parseable; input errors are also told on stderr.
         for e in report.arrays.iter().filter_map(|a| a.error.as_ref()) {
@@ -214,5 +228,6 @@ pub(super) fn run(args: &CheckArgs) -> Outcome {
         stderr.push_str(&message);
         exit = exit.max(status);
     }
-    Outcome { stdout, stderr, output: args.output.clone(), exit }
+    let output = if streamed.is_some() { None } else { args.output.clone() };
+    Outcome { stdout, stderr, output, exit }
 }

@@ -314,6 +314,16 @@ fn write_target(path: &Path) -> std::io::Result<PathBuf> {
 
 /// Writes atomically; without `replace`, an existing file is never overwritten.
 pub fn write_bytes_atomically(path: &Path, bytes: &[u8], replace: bool) -> std::io::Result<()> {
+    write_atomically_with(path, replace, |w| w.write_all(bytes))
+}
+
+/// `write_bytes_atomically`, the content written by `write` into a buffered writer (a fleet's
+/// report goes to the file as it is made, never held whole in memory).
+pub fn write_atomically_with(
+    path: &Path,
+    replace: bool,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     use std::io::Write as _;
     let path = &write_target(path)?;
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
@@ -324,7 +334,10 @@ pub fn write_bytes_atomically(path: &Path, bytes: &[u8], replace: bool) -> std::
         if let Ok(meta) = std::fs::metadata(path) {
             tmp.as_file().set_permissions(meta.permissions())?;
         }
-        tmp.write_all(bytes)?;
+        let mut buffered = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+        write(&mut buffered)?;
+        buffered.flush()?;
+        drop(buffered);
         tmp.as_file().sync_all()?;
         if replace { tmp.persist(path).map(drop) } else { tmp.persist_noclobber(path).map(drop) }.map_err(|e| e.error)
     })();

@@ -134,7 +134,17 @@ impl Serialize for Findings<'_> {
 }
 
 pub fn render(report: &CheckReport, k: &Knowledge) -> String {
-    let out = Report {
+    pretty(&document(report, k))
+}
+
+/// `render`, written into `w` as it is made.
+pub fn write(report: &CheckReport, k: &Knowledge, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, &document(report, k))?;
+    w.write_all(b"\n")
+}
+
+fn document<'a>(report: &'a CheckReport, k: &'a Knowledge) -> Report<'a> {
+    Report {
         schema: "seglint/report/v1",
         tool: Tool::SEGLINT,
         arrays: report.arrays.iter().map(array_entry).collect(),
@@ -145,8 +155,7 @@ pub fn render(report: &CheckReport, k: &Knowledge) -> String {
             let (new, known) = report.baseline_counts();
             BaselineSummary { file, new, known, fixed }
         }),
-    };
-    pretty(&out)
+    }
 }
 
 #[derive(Serialize)]
