@@ -415,10 +415,8 @@ pub fn shorten_quoted(message: String) -> String {
         if i > 0 {
             out.push('`');
         }
-        let n = part.chars().count();
-        if i % 2 == 1 && n > QUOTED {
-            out.extend(part.chars().take(QUOTED / 2));
-            out.push_str(&format!("… ({n} characters)"));
+        if i % 2 == 1 {
+            out.push_str(&quoted(part));
         } else {
             out.push_str(part);
         }

@@ -16,28 +16,30 @@ pub struct DecodeError {
     pub before: String,
 }
 
-/// `decode`, taking the bytes: UTF-8 (the common case) becomes the text without a copy.
+/// `decode`, taking the bytes: UTF-8 (the common case) becomes the text without a copy, and is
+/// validated once.
 pub fn decode_owned(mut bytes: Vec<u8>) -> Result<String, DecodeError> {
-    let bom = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) { 3 } else { 0 };
-    let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) || looks_utf16(&bytes);
-    if utf16 || std::str::from_utf8(&bytes[bom..]).is_err() {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) || bom_less_utf16(&bytes).is_some() {
         return decode(&bytes);
     }
+    let bom = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) { 3 } else { 0 };
     bytes.drain(..bom);
-    let text = String::from_utf8(bytes).unwrap_or_default();
-    Ok(match text.strip_prefix('\u{feff}') {
-        Some(_) => text.trim_start_matches('\u{feff}').to_string(),
-        None => text,
-    })
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(drop_boms(text)),
+        Err(e) => utf8(e.as_bytes(), bom),
+    }
 }
 
 pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
-    // A second byte-order mark (a tool that added one to a file that had one) is no text either;
-    // left in, the XML reader would skip it and every offset after it would be off by its bytes.
-    decode_once(bytes).map(|text| match text.strip_prefix('\u{feff}') {
-        Some(_) => text.trim_start_matches('\u{feff}').to_string(),
-        None => text,
-    })
+    decode_once(bytes).map(drop_boms)
+}
+
+/// A second byte-order mark (a tool that added one to a file that had one) is no text either;
+/// left in, the XML reader would skip it and every offset after it would be off by its bytes.
+fn drop_boms(mut text: String) -> String {
+    let marks = text.len() - text.trim_start_matches('\u{feff}').len();
+    text.drain(..marks);
+    text
 }
 
 fn decode_once(bytes: &[u8]) -> Result<String, DecodeError> {
@@ -55,10 +57,6 @@ fn decode_once(bytes: &[u8]) -> Result<String, DecodeError> {
         Some(false) => utf16(bytes, 0, u16::from_be_bytes),
         None => utf8(bytes, 0),
     }
-}
-
-fn looks_utf16(bytes: &[u8]) -> bool {
-    bom_less_utf16(bytes).is_some()
 }
 
 /// Without a BOM, ASCII text written as UTF-16 shows a NUL in every other byte: `Some(true)`
@@ -143,5 +141,28 @@ mod tests {
         assert_eq!(decode(b"ok\xff").unwrap_err().offset, 2);
         assert!(decode(&[0xFF, 0xFE, 0x41]).unwrap_err().message.contains("odd number"));
         assert!(decode(&[0xFF, 0xFE, 0x00, 0xD8]).unwrap_err().message.contains("surrogate"));
+    }
+}
+
+#[cfg(test)]
+mod owned_tests {
+    /// `decode_owned` answers as `decode`, text and errors alike.
+    #[test]
+    fn owned_decoding_answers_as_borrowed() {
+        let cases: [&[u8]; 8] = [
+            b"",
+            b"<a/>",
+            b"\xef\xbb\xbf<a/>",
+            b"\xef\xbb\xbf\xef\xbb\xbf<a/>",
+            b"\xef\xbb\xbf<a>\xff</a>",
+            b"<a>\xc3</a>",
+            b"\xff\xfe<\x00a\x00/\x00>\x00",
+            b"<\x00a\x00/\x00>\x00",
+        ];
+        for bytes in cases {
+            let owned = super::decode_owned(bytes.to_vec()).map_err(|e| (e.message, e.offset, e.before));
+            let borrowed = super::decode(bytes).map_err(|e| (e.message, e.offset, e.before));
+            assert_eq!(owned, borrowed, "{bytes:?}");
+        }
     }
 }
