@@ -36,7 +36,7 @@ impl From<Span> for miette::SourceSpan {
 pub struct SourceFile {
     pub path: PathBuf,
     pub display: String,
-    pub text: String,
+    pub text: std::borrow::Cow<'static, str>,
     /// Where each line starts, made at the first question for a place (one pass over the text,
     /// then each place costs a binary search and its own line, not a scan from byte 0).
     lines: std::sync::OnceLock<Vec<usize>>,
@@ -45,7 +45,11 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
-    pub fn new(path: impl Into<PathBuf>, display: impl Into<String>, text: impl Into<String>) -> Self {
+    pub fn new(
+        path: impl Into<PathBuf>,
+        display: impl Into<String>,
+        text: impl Into<std::borrow::Cow<'static, str>>,
+    ) -> Self {
         SourceFile {
             path: path.into(),
             display: display.into(),

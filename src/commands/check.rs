@@ -69,7 +69,7 @@ fn run_all(setup: &Setup, policy: &Policy, specs: &[ArraySpec], quiet: bool, kee
     let mut arrays: Vec<ArrayReport> = specs
         .par_iter()
         .map(|s| {
-            let r = check_array(&setup.k, s, &setup.load, setup.now, keep_posture);
+            let r = check_array(setup.k, s, &setup.load, setup.now, keep_posture);
             if let Some(bar) = &progress {
                 bar.inc(1);
             }
@@ -110,7 +110,7 @@ fn emit_fix(setup: &Setup, report: &CheckReport, path: &Path) -> (String, ExitSt
             form.extension()
         ));
     }
-    let fix = match crate::fix::fix(&setup.k, array, setup.now, &path.display().to_string()) {
+    let fix = match crate::fix::fix(setup.k, array, setup.now, &path.display().to_string()) {
         Ok(f) => f,
         Err(e) => return (super::render_input_error(&e, setup.color), ExitStatus::Input),
     };
@@ -176,7 +176,7 @@ pub(super) fn run(args: &CheckArgs) -> Outcome {
     // JSON into -o FILE is written as it is made: a fleet's report is never held whole.
     let streamed = match &args.output {
         Some(path) if args.format == Format::Json && !args.statistics => Some(
-            super::write_atomically_with(path, true, |w| crate::report::json::write(&report, &setup.k, w))
+            super::write_atomically_with(path, true, |w| crate::report::json::write(&report, setup.k, w))
                 .map_err(|e| super::cannot_write(path, &e)),
         ),
         _ => None,
@@ -186,7 +186,7 @@ pub(super) fn run(args: &CheckArgs) -> Outcome {
     } else if streamed.is_some() {
         String::new()
     } else {
-        match super::report(&doc, args.format, &setup.k, &rendering) {
+        match super::report(&doc, args.format, setup.k, &rendering) {
             Ok(text) => text,
             Err(o) => return o,
         }
@@ -210,7 +210,7 @@ pub(super) fn run(args: &CheckArgs) -> Outcome {
     for (format, path) in &args.output_formats {
         let mut plain = rendering.clone();
         plain.style.color = false;
-        let written = super::report(&doc, *format, &setup.k, &plain)
+        let written = super::report(&doc, *format, setup.k, &plain)
             .map_err(|o| o.stderr)
             .and_then(|text| super::write_atomically(path, &text).map_err(|e| super::cannot_write(path, &e).0));
         if let Err(message) = written {

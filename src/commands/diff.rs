@@ -16,7 +16,7 @@ pub(super) fn run(args: &DiffArgs) -> Outcome {
         Err(o) => return o,
     };
     let load = |p| {
-        let mut r = check_array(&setup.k, &ArraySpec::new(p), &setup.load, setup.now, false);
+        let mut r = check_array(setup.k, &ArraySpec::new(p), &setup.load, setup.now, false);
         r.findings = policy.apply(r.array.as_ref(), std::mem::take(&mut r.findings));
         r
     };
@@ -26,12 +26,12 @@ pub(super) fn run(args: &DiffArgs) -> Outcome {
     let (Some(ba), Some(ha)) = (&base.array, &head.array) else {
         return Outcome { stderr, exit: ExitStatus::Input, ..Outcome::default() };
     };
-    let bp = crate::posture::resolve(&setup.k, ba, &ba.version);
-    let hp = crate::posture::resolve(&setup.k, ha, &ha.version);
+    let bp = crate::posture::resolve(setup.k, ba, &ba.version);
+    let hp = crate::posture::resolve(setup.k, ha, &ha.version);
     let d = crate::diff::diff((ba, &bp, &base.findings), (ha, &hp, &head.findings));
     let (bs, hs) = (args.base.display().to_string(), args.head.display().to_string());
     let doc = Document::Diff { diff: &d, base: (&bs, ba), head: (&hs, ha) };
-    let stdout = match super::report(&doc, args.format, &setup.k, &setup.style(&args.common)) {
+    let stdout = match super::report(&doc, args.format, setup.k, &setup.style(&args.common)) {
         Ok(text) => text,
         Err(o) => return o,
     };

@@ -21,9 +21,9 @@ pub(super) fn run(args: &ExplainArgs) -> Outcome {
             };
         }
     };
-    let posture = crate::posture::resolve(&setup.k, &array, &array.version);
+    let posture = crate::posture::resolve(setup.k, &array, &array.version);
     let doc = Document::Explain { array: &array, posture: &posture };
-    let stdout = match super::report(&doc, args.format, &setup.k, &setup.style(&args.common)) {
+    let stdout = match super::report(&doc, args.format, setup.k, &setup.style(&args.common)) {
         Ok(text) => text,
         Err(o) => return o,
     };

@@ -31,7 +31,7 @@ fn judged(
     servers: &[(String, String)],
     messages: &mut [Message],
 ) -> ArrayReport {
-    let posture = crate::posture::resolve(&setup.k, &array, &array.version);
+    let posture = crate::posture::resolve(setup.k, &array, &array.version);
     let j = judge::Judge { array: &array, posture: &posture };
     let mut findings = Vec::new();
     for hop in messages.iter_mut().flat_map(|m| m.hops.iter_mut()) {
@@ -106,7 +106,7 @@ pub(super) fn run(args: &HeadersArgs) -> Outcome {
     }
     let report = HeadersReport { messages, errors, check };
     let doc = Document::Headers { report: &report, fails: &|f| policy.fails(f) };
-    let stdout = match super::report(&doc, args.format, &setup.k, &setup.style(&args.common)) {
+    let stdout = match super::report(&doc, args.format, setup.k, &setup.style(&args.common)) {
         Ok(text) => text,
         Err(o) => return o,
     };

@@ -94,8 +94,8 @@ fn judged(
     senders: &[(String, IpAddr)],
     connections: &mut [Connection],
 ) -> ArrayReport {
-    let posture = crate::posture::resolve(&setup.k, &array, &array.version);
-    let j = judge::Judge { k: &setup.k, array: &array, posture: &posture, profile };
+    let posture = crate::posture::resolve(setup.k, &array, &array.version);
+    let j = judge::Judge { k: setup.k, array: &array, posture: &posture, profile };
     let mut findings = Vec::new();
     for c in connections.iter_mut() {
         if let Some(server) = judge::identify(&array, c, senders) {
@@ -183,7 +183,7 @@ pub(super) fn run(args: &ListenArgs) -> Outcome {
     }
     let report = ListenReport { bind, profile: options.profile, connections, check };
     let doc = Document::Listen { report: &report, fails: &|f| policy.fails(f) };
-    let stdout = match super::report(&doc, args.format, &setup.k, &setup.style(&args.common)) {
+    let stdout = match super::report(&doc, args.format, setup.k, &setup.style(&args.common)) {
         Ok(text) => text,
         Err(o) => return o,
     };

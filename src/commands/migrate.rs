@@ -75,7 +75,7 @@ pub(super) fn run(args: &MigrateArgs) -> Outcome {
         match input::load(spec, &setup.load) {
             Ok(array) => {
                 let from = args.from.clone().unwrap_or_else(|| array.version.clone());
-                plans.push(migrate::plan(&setup.k, &array, &migrate::Request { from: &from, to: &args.to, goal }));
+                plans.push(migrate::plan(setup.k, &array, &migrate::Request { from: &from, to: &args.to, goal }));
             }
             Err(e) => {
                 stderr.push_str(&render_input_error(&e, setup.color));
@@ -93,7 +93,7 @@ pub(super) fn run(args: &MigrateArgs) -> Outcome {
     // Several arrays asked for give a JSON array, even when some could not be read.
     let many = specs.len() > 1;
     let doc = Document::Migration { plans: &plans, many, errors: &errors };
-    let stdout = match super::report(&doc, args.format, &setup.k, &setup.style(&args.common)) {
+    let stdout = match super::report(&doc, args.format, setup.k, &setup.style(&args.common)) {
         Ok(text) => text,
         Err(o) => return o,
     };

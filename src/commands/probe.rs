@@ -14,7 +14,7 @@ use std::path::Path;
 fn outbound(setup: &Setup, path: &Path) -> Result<ArrayOutbound, InputError> {
     let spec = ArraySpec::new(path);
     let array = input::load(&spec, &setup.load)?;
-    let p = crate::posture::resolve(&setup.k, &array, &array.version);
+    let p = crate::posture::resolve(setup.k, &array, &array.version);
     let now = setup.now;
     let expired = |s: &Server| {
         s.inbound.certificate.as_ref().is_some_and(|c| {
@@ -109,7 +109,7 @@ pub(super) fn run(args: &ProbeArgs) -> Outcome {
     } else {
         ExitStatus::Clean
     };
-    let stdout = match super::report(&Document::Probe(&reports), args.format, &setup.k, &setup.style(&args.common)) {
+    let stdout = match super::report(&Document::Probe(&reports), args.format, setup.k, &setup.style(&args.common)) {
         Ok(text) => text,
         Err(o) => return o,
     };

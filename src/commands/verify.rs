@@ -42,8 +42,8 @@ fn verify_array(
     reports: &mut impl Iterator<Item = (Target, ProbeReport)>,
     at: &str,
 ) -> (ArrayReport, Vec<(String, ServerCheck)>) {
-    let posture = crate::posture::resolve(&setup.k, &array, &array.version);
-    let v = Verifier { k: &setup.k, array: &array, posture: &posture, now: setup.now, at: at.to_string() };
+    let posture = crate::posture::resolve(setup.k, &array, &array.version);
+    let v = Verifier { k: setup.k, array: &array, posture: &posture, now: setup.now, at: at.to_string() };
     let mut checks = Vec::new();
     let mut findings = Vec::new();
     for (server, (target, r)) in array.servers.iter().zip(reports) {
@@ -140,7 +140,7 @@ pub(super) fn run(args: &VerifyArgs) -> Outcome {
     }
     report.check.baseline = policy.fixed(report.check.findings());
     let doc = Document::Verify { report: &report, fails: &|f| policy.fails(f) };
-    let stdout = match super::report(&doc, args.format, &setup.k, &setup.style(&args.common)) {
+    let stdout = match super::report(&doc, args.format, setup.k, &setup.style(&args.common)) {
         Ok(text) => text,
         Err(o) => return o,
     };

@@ -232,7 +232,7 @@ fn load_stdin(opts: &LoadOptions) -> Result<Array, InputError> {
 /// An array from an XML export held in memory (certificate files relative to the current
 /// directory); for tests and callers that have the text already.
 pub fn load_text(source: &str, text: &str, opts: &LoadOptions) -> Result<Array, InputError> {
-    let file = SourceFile::new(source, source, text);
+    let file = SourceFile::new(source, source, text.to_string());
     let x = xml::parse(&file.text, 0, &file.display, Path::new("."))?;
     array_of(source, file, x, opts)
 }
@@ -311,7 +311,7 @@ pub fn with_file(array: &Array, display: &str, text: &str) -> Result<Array, Inpu
     };
     let set: std::collections::HashSet<String> = a.settings.iter().filter(|s| s.loc.file == id).map(key).collect();
     a.settings.retain(|s| s.loc.file == id || !set.contains(&key(s)));
-    a.files.push(SourceFile::new(display, display, text));
+    a.files.push(SourceFile::new(display, display, text.to_string()));
     Ok(a)
 }
 

@@ -11,17 +11,20 @@ use toml::Spanned;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleDoc {
-    pub code: String,
-    pub name: String,
+    pub code: Text,
+    pub name: Text,
     pub severity: Severity,
-    pub reported_per: String,
-    pub summary: String,
-    pub what: String,
-    pub why: String,
-    pub example: String,
-    pub fix: String,
-    pub sources: Vec<String>,
+    pub reported_per: Text,
+    pub summary: Text,
+    pub what: Text,
+    pub why: Text,
+    pub example: Text,
+    pub fix: Text,
+    pub sources: Vec<Text>,
 }
+
+/// The built-in catalog's text is borrowed from the binary; a `--rules DIR` catalog's owned.
+pub type Text = std::borrow::Cow<'static, str>;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -66,7 +69,7 @@ fn compiled() -> Vec<(std::ops::Range<usize>, RuleDoc)> {
                 why: c.why.into(),
                 example: c.example.into(),
                 fix: c.fix.into(),
-                sources: c.sources.iter().map(|s| s.to_string()).collect(),
+                sources: c.sources.iter().map(|&s| s.into()).collect(),
             };
             (c.span.clone(), doc)
         })
@@ -76,7 +79,7 @@ fn compiled() -> Vec<(std::ops::Range<usize>, RuleDoc)> {
 /// The documentation of every rule, in code order, each paired with its rule. The built-in
 /// text comes compiled; a catalog of `--rules DIR` (any other text) is parsed.
 pub(super) fn load(doc: &Doc<'_>) -> Result<Vec<(Rule, RuleDoc)>, KnowledgeError> {
-    let entries = if doc.files[CATALOG].text == super::EMBEDDED[CATALOG].1 {
+    let entries = if doc.compiled && doc.files[CATALOG].text == super::EMBEDDED[CATALOG].1 {
         compiled()
     } else {
         let raw: RawCatalog = doc.parse(CATALOG)?;

@@ -6,6 +6,7 @@
 mod catalog;
 mod migrate;
 mod settings;
+mod tree;
 mod versions;
 
 pub use catalog::RuleDoc;
@@ -63,17 +64,28 @@ impl DataRef {
 /// The data files being loaded, for parsing and for errors that point into them.
 struct Doc<'a> {
     files: &'a [SourceFile],
+    /// Whether a built-in text is read from its tree compiled by build.rs (always, but in the
+    /// test that holds the trees to the text).
+    compiled: bool,
 }
 
 impl Doc<'_> {
+    /// A data file's tables: the built-in text from its tree compiled by build.rs (lexing the
+    /// TOML took most of every start), any other text parsed.
     fn parse<T: serde::de::DeserializeOwned>(&self, file: usize) -> Result<T, KnowledgeError> {
-        toml::from_str(&self.files[file].text).map_err(|e| {
+        let compiled =
+            tree::TREES[file].as_ref().filter(|_| self.compiled && self.files[file].text == EMBEDDED[file].1);
+        let parsed = match compiled {
+            Some(root) => tree::read(root).map_err(|e| (e.message, e.span)),
+            None => toml::from_str(&self.files[file].text).map_err(|e| (e.message().trim().to_string(), e.span())),
+        };
+        parsed.map_err(|(message, span)| {
             let f = &self.files[file];
             KnowledgeError {
                 file: f.display.clone(),
-                message: e.message().trim().to_string(),
-                src: NamedSource::new(f.display.clone(), f.text.clone()),
-                span: e.span().map(|r| span_of(r).into()),
+                message,
+                src: NamedSource::new(f.display.clone(), f.text.to_string()),
+                span: span.map(|r| span_of(r).into()),
                 help: None,
             }
         })
@@ -84,7 +96,7 @@ impl Doc<'_> {
         KnowledgeError {
             file: f.display.clone(),
             message,
-            src: NamedSource::new(f.display.clone(), f.text.clone()),
+            src: NamedSource::new(f.display.clone(), f.text.to_string()),
             span: span.map(|r| span_of(r).into()),
             help: Some(help.to_string()),
         }
@@ -172,7 +184,7 @@ impl Knowledge {
                     SourceFile::new(&path, path.display().to_string(), text)
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    SourceFile::new(format!("rules/{name}"), builtin_display(name), text.to_string())
+                    SourceFile::new(format!("rules/{name}"), builtin_display(name), text)
                 }
                 Err(e) => {
                     return Err(KnowledgeError {
@@ -204,7 +216,11 @@ impl Knowledge {
     }
 
     fn from_files(files: Vec<SourceFile>) -> Result<Knowledge, KnowledgeError> {
-        let doc = Doc { files: &files };
+        Knowledge::read(files, true)
+    }
+
+    fn read(files: Vec<SourceFile>, compiled: bool) -> Result<Knowledge, KnowledgeError> {
+        let doc = Doc { files: &files, compiled };
         let (rows, facts) = versions::load(&doc)?;
         let (names, hives, forms) = settings::load(&doc)?;
         let docs = catalog::load(&doc)?.into_iter().map(|(_, d)| d).collect();
@@ -344,9 +360,18 @@ mod tests {
     }
 
     #[test]
+    fn the_compiled_rules_data_reads_as_its_text() {
+        let compiled = Knowledge::read(Knowledge::embedded().unwrap().files, true).unwrap();
+        let parsed = Knowledge::read(Knowledge::embedded().unwrap().files, false).unwrap();
+        assert_eq!(format!("{compiled:?}"), format!("{parsed:?}"), "the same tables and spans");
+        let built = [VERSIONS, SETTINGS, MIGRATE].map(|f| tree::TREES[f].is_some());
+        assert_eq!(built, [true; 3], "build.rs compiles every file but the catalog (compiled apart)");
+    }
+
+    #[test]
     fn bad_rules_data_points_at_the_bytes() {
         let mut files = Knowledge::embedded().unwrap().files;
-        files[VERSIONS].text = files[VERSIONS].text.replacen("range = \"=10.0.0\"", "range = \"=ten\"", 1);
+        files[VERSIONS].text = files[VERSIONS].text.replacen("range = \"=10.0.0\"", "range = \"=ten\"", 1).into();
         let e = Knowledge::from_files(files).unwrap_err();
         assert!(e.message.contains("`=ten` is not a version range"), "{}", e.message);
         assert!(e.span.is_some());
@@ -370,7 +395,7 @@ mod tests {
             ("kind = \"risk\"", "kind = \"risky\""),
         ] {
             let mut files = Knowledge::embedded().unwrap().files;
-            files[MIGRATE].text = files[MIGRATE].text.replacen(from, to, 1);
+            files[MIGRATE].text = files[MIGRATE].text.replacen(from, to, 1).into();
             let e = Knowledge::from_files(files).unwrap_err();
             assert!(e.message.contains("unknown variant"), "{to}: {}", e.message);
             assert!(e.span.is_some(), "{to}");
@@ -380,11 +405,11 @@ mod tests {
     #[test]
     fn the_catalog_must_agree_with_the_registry() {
         let mut files = Knowledge::embedded().unwrap().files;
-        files[CATALOG].text = files[CATALOG].text.replacen("name = \"sslv3-enabled\"", "name = \"sslv3-on\"", 1);
+        files[CATALOG].text = files[CATALOG].text.replacen("name = \"sslv3-enabled\"", "name = \"sslv3-on\"", 1).into();
         assert!(Knowledge::from_files(files).unwrap_err().message.contains("is named `sslv3-enabled`"));
         let mut files = Knowledge::embedded().unwrap().files;
         let first = files[CATALOG].text.find("severity = \"error\"").unwrap();
-        files[CATALOG].text.replace_range(first..first + 18, "severity = \"info\"");
+        files[CATALOG].text.to_mut().replace_range(first..first + 18, "severity = \"info\"");
         assert!(Knowledge::from_files(files).unwrap_err().message.contains("default severity"));
     }
 }
