@@ -246,3 +246,50 @@ fn json_into_a_file_is_written_as_made_and_equals_stdout() {
     assert_eq!(code_bad, 2, "{stderr}");
     assert!(stderr.contains("cannot write") && stderr.contains("report.json"), "{stderr}");
 }
+
+/// More arrays than one chunk of the JSON stream (512): the file written chunk by chunk is
+/// byte for byte what stdout gets from the report held whole, with names shared across
+/// chunks, an unreadable array among them, and a baseline some entries of which are fixed.
+#[test]
+fn a_fleet_in_json_is_written_chunk_by_chunk_as_stdout_writes_it_whole() {
+    let fleet = tempfile::tempdir().unwrap();
+    let export = std::fs::read_to_string("testdata/versions/8.2.1/export.xml").unwrap();
+    for i in 0..1100 {
+        let dir = fleet.path().join(format!("a{i:04}"));
+        std::fs::create_dir(&dir).unwrap();
+        // Arrays 7 and 1000 (in different chunks) share a name; the others have their own.
+        let name = if i == 1000 { "array 7".to_string() } else { format!("array {i}") };
+        let text = export.replacen("arrayName=\"", &format!("arrayName=\"{name} "), 1);
+        let text = if i == 600 { text.replacen("productVersion=\"", "productVersion=\"x", 1) } else { text };
+        std::fs::write(dir.join("export.xml"), text).unwrap();
+    }
+    let root = fleet.path().to_str().unwrap();
+    let baseline = fleet.path().join("baseline.json");
+    let (code, _, stderr) =
+        run(&["check", "--now", "2026-11-28", "--recursive", root, "--write-baseline", baseline.to_str().unwrap()]);
+    assert_eq!(code, 3, "one array is unreadable: {stderr}");
+    std::fs::remove_dir_all(fleet.path().join("a0003")).unwrap(); // its entries are now fixed
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("report.json");
+    for extra in [None, Some(baseline.to_str().unwrap())] {
+        let mut args = vec!["check", "--now", "2026-11-28", "--format", "json", "--recursive", root];
+        args.extend(extra.iter().flat_map(|b| ["--baseline", *b]));
+        let (code, stdout, stderr) = run(&args);
+        args.extend(["-o", file.to_str().unwrap()]);
+        let (code_file, printed, stderr_file) = run(&args);
+        assert_eq!((code_file, printed.as_str(), stderr_file.as_str()), (code, "", stderr.as_str()));
+        let written = std::fs::read_to_string(&file).unwrap();
+        assert!(written == stdout, "{extra:?}: the streamed file differs from stdout");
+        let doc: serde_json::Value = serde_json::from_str(&written).unwrap();
+        assert_eq!(doc["arrays"].as_array().unwrap().len(), 1099);
+        let shared = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["array"].as_str().is_some_and(|a| a.ends_with("a1000")));
+        assert!(shared.count() > 0);
+        if extra.is_some() {
+            assert!(!doc["baseline"]["fixed"].as_array().unwrap().is_empty(), "a0003's entries are fixed");
+        }
+    }
+}

@@ -7,8 +7,9 @@ use crate::input::{self, ArraySpec};
 use crate::knowledge::Knowledge;
 use crate::policy::Policy;
 use crate::registry::{Origin, Rule};
-use crate::report::{ArrayReport, CheckReport, Document};
+use crate::report::{ArrayReport, CheckReport, Document, json};
 use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -48,48 +49,160 @@ pub(super) fn arrays(setup: &Setup, paths: &[PathBuf], recursive: bool) -> Vec<A
 }
 
 /// The array names more than one array of the run has.
-fn shared_names(arrays: &[ArrayReport]) -> std::collections::HashSet<String> {
-    let mut seen = std::collections::HashMap::<&str, usize>::new();
-    for name in arrays.iter().filter_map(|r| r.array.as_ref()?.name.as_deref()) {
+fn shared_names<'a>(names: impl Iterator<Item = &'a str>) -> HashSet<String> {
+    let mut seen = HashMap::<&str, usize>::new();
+    for name in names {
         *seen.entry(name).or_default() += 1;
     }
     seen.into_iter().filter(|(_, n)| *n > 1).map(|(name, _)| name.to_string()).collect()
 }
 
-/// Checks every array (in parallel, with a progress bar on a terminal) through the policy.
-fn run_all(setup: &Setup, policy: &Policy, specs: &[ArraySpec], quiet: bool, keep_posture: bool) -> CheckReport {
-    let progress = (specs.len() > 1 && !quiet && std::io::stderr().is_terminal()).then(|| {
-        let bar = indicatif::ProgressBar::new(specs.len() as u64);
+fn name_of(r: &ArrayReport) -> Option<&str> {
+    r.array.as_ref()?.name.as_deref()
+}
+
+/// A progress bar over `len` arrays, on a terminal and when there is more than one.
+fn progress(len: usize, quiet: bool) -> Option<indicatif::ProgressBar> {
+    (len > 1 && !quiet && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(len as u64);
         bar.set_style(
             indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} arrays {msg}")
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         bar
-    });
-    let mut arrays: Vec<ArrayReport> = specs
+    })
+}
+
+/// Checks every array of `specs` in parallel (no policy applied yet).
+fn check_all(
+    setup: &Setup,
+    specs: &[ArraySpec],
+    keep_posture: bool,
+    bar: Option<&indicatif::ProgressBar>,
+) -> Vec<ArrayReport> {
+    specs
         .par_iter()
         .map(|s| {
             let r = check_array(setup.k, s, &setup.load, setup.now, keep_posture);
-            if let Some(bar) = &progress {
-                bar.inc(1);
-            }
+            bar.inspect(|b| b.inc(1));
             r
         })
-        .collect();
-    let shared = shared_names(&arrays);
+        .collect()
+}
+
+/// Applies the policy to checked arrays; `shared`: the names several arrays of the run have.
+fn judge(policy: &Policy, arrays: &mut [ArrayReport], shared: &HashSet<String>) {
     arrays.par_iter_mut().for_each(|r| {
-        if let Some(name) = r.array.as_ref().and_then(|a| a.name.as_ref()).filter(|n| shared.contains(*n)) {
+        if let Some(name) = name_of(r).filter(|n| shared.contains(*n)) {
             // Two arrays of one run share a name: the baseline identity takes the path too.
             let identity = format!("{name} ({})", r.source);
             r.findings.iter_mut().for_each(|f| f.array_name = identity.clone());
         }
         r.findings = policy.apply(r.array.as_ref(), std::mem::take(&mut r.findings));
     });
-    if let Some(bar) = progress {
-        bar.finish_and_clear();
-    }
+}
+
+/// Checks every array (in parallel, with a progress bar on a terminal) through the policy.
+fn run_all(setup: &Setup, policy: &Policy, specs: &[ArraySpec], quiet: bool, keep_posture: bool) -> CheckReport {
+    let bar = progress(specs.len(), quiet);
+    let mut arrays = check_all(setup, specs, keep_posture, bar.as_ref());
+    let shared = shared_names(arrays.iter().filter_map(name_of));
+    judge(policy, &mut arrays, &shared);
+    bar.inspect(indicatif::ProgressBar::finish_and_clear);
     let baseline = policy.fixed(arrays.iter().flat_map(|a| &a.findings));
     CheckReport { arrays, baseline }
+}
+
+/// Arrays checked and written at once by the JSON stream: enough to keep two cores busy,
+/// few enough that a fleet's findings are never all held.
+const CHUNK: usize = 512;
+
+/// What a streamed check found, for the exit status and stderr.
+struct Streamed {
+    fails: bool,
+    errors: String,
+    input_errors: usize,
+}
+
+/// `check --format json -o FILE` over many arrays: the report written chunk by chunk as the
+/// arrays are checked. A first pass reads every array for the `arrays` entries and the names
+/// several share (the findings' identities need them, and the entries come first); the second
+/// checks CHUNK arrays at a time and writes their findings. Memory is the entries and one chunk.
+fn stream_json(
+    setup: &Setup,
+    policy: &Policy,
+    specs: &[ArraySpec],
+    quiet: bool,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<Streamed> {
+    let bar = progress(specs.len(), quiet);
+    bar.as_ref().inspect(|b| b.set_message("read"));
+    let read: Vec<(Vec<u8>, Option<String>, Option<String>)> = specs
+        .par_iter()
+        .map(|s| {
+            let r = match input::load(s, &setup.load) {
+                Ok(array) => ArrayReport::checked(array, vec![], None),
+                Err(e) => ArrayReport::unreadable(s.source.clone(), e),
+            };
+            bar.as_ref().inspect(|b| b.inc(1));
+            let error = r.error.as_ref().map(|e| render_input_error(e, false));
+            (json::array_json(&r), name_of(&r).map(str::to_string), error)
+        })
+        .collect();
+    let shared = shared_names(read.iter().filter_map(|(_, name, _)| name.as_deref()));
+    let mut streamed = Streamed { fails: false, errors: String::new(), input_errors: 0 };
+    for (_, _, error) in &read {
+        streamed.errors.extend(error.as_deref());
+        streamed.input_errors += usize::from(error.is_some());
+    }
+    let mut stream = json::Stream::begin(w, read.into_iter().map(|(entry, _, _)| entry))?;
+    bar.as_ref().inspect(|b| {
+        b.set_position(0);
+        b.set_message("checked");
+    });
+    let mut tally = json::Tally::default();
+    let (mut new, mut known, mut seen) = (0, 0, HashSet::new());
+    for chunk in specs.chunks(CHUNK) {
+        let mut arrays = check_all(setup, chunk, false, bar.as_ref());
+        judge(policy, &mut arrays, &shared);
+        for f in arrays.iter().flat_map(|a| &a.findings) {
+            tally.summary.add(f);
+            tally.suppressed += usize::from(f.suppressed.is_some());
+            new += usize::from(f.in_baseline == Some(false));
+            known += usize::from(f.in_baseline == Some(true));
+            streamed.fails |= policy.fails(f);
+            if policy.has_baseline() {
+                seen.insert(f.fingerprint());
+            }
+        }
+        stream.findings(&arrays, setup.k)?;
+    }
+    tally.baseline = policy.fixed_among(&seen).map(|(file, fixed)| (file, new, known, fixed));
+    bar.inspect(indicatif::ProgressBar::finish_and_clear);
+    stream.end(&tally)?;
+    Ok(streamed)
+}
+
+/// The outcome of `stream_json` into `path` (atomic: a failed run leaves the old file).
+fn streamed(setup: &Setup, policy: &Policy, specs: &[ArraySpec], quiet: bool, path: &Path) -> Outcome {
+    let mut result = None;
+    let written = super::write_atomically_with(path, true, |w| {
+        result = Some(stream_json(setup, policy, specs, quiet, w)?);
+        Ok(())
+    });
+    let (stderr, exit) = match (written, result) {
+        (Ok(()), Some(s)) => {
+            let exit = match (s.input_errors, s.fails) {
+                (1.., _) => ExitStatus::Input,
+                (0, true) => ExitStatus::Findings,
+                (0, false) => ExitStatus::Clean,
+            };
+            (s.errors, exit)
+        }
+        (Err(e), _) => super::cannot_write(path, &e),
+        (Ok(()), None) => unreachable!("the file is kept only when the stream wrote it"),
+    };
+    Outcome { stdout: String::new(), stderr, output: None, exit }
 }
 
 /// `--emit-fix FILE`: the fix of the one array, written when it clears findings and brings none
@@ -169,6 +282,10 @@ pub(super) fn run(args: &CheckArgs) -> Outcome {
     // HTML shows the posture beside the findings; the other formats need not keep it.
     let html = args.format == Format::Html || args.output_formats.iter().any(|(f, _)| *f == Format::Html);
     let specs = arrays(&setup, &args.arrays, args.recursive);
+    let alone = args.output_formats.is_empty() && args.emit_fix.is_none() && args.write_baseline.is_none();
+    if let Some(path) = args.output.as_ref().filter(|_| args.format == Format::Json && !args.statistics && alone) {
+        return streamed(&setup, &policy, &specs, args.common.quiet, path);
+    }
     let report = run_all(&setup, &policy, &specs, args.common.quiet, html);
     let judged = |r: Rule| r.origin() != Origin::Observe;
     let doc = Document::Check { report: &report, judged, fails: &|f| policy.fails(f) };

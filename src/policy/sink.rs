@@ -104,6 +104,10 @@ impl Policy {
         self.fail_on.is_some_and(|t| severity >= t)
     }
 
+    pub fn has_baseline(&self) -> bool {
+        self.baseline.is_some()
+    }
+
     /// Whether a finding fails the run: it counts (not suppressed, not known) and is severe enough.
     pub fn fails(&self, f: &Finding) -> bool {
         f.counts() && self.fails_at(f.severity)
@@ -111,8 +115,13 @@ impl Policy {
 
     /// With a baseline: its file, and the entries no finding of the run matches any more.
     pub fn fixed<'f>(&self, findings: impl IntoIterator<Item = &'f Finding>) -> Option<(String, Vec<BaselineEntry>)> {
+        self.baseline.as_ref()?;
+        self.fixed_among(&findings.into_iter().map(Finding::fingerprint).collect())
+    }
+
+    /// `fixed`, from the fingerprints of the run's findings (gathered as they were written).
+    pub fn fixed_among(&self, seen: &HashSet<String>) -> Option<(String, Vec<BaselineEntry>)> {
         let (file, baseline) = self.baseline.as_ref()?;
-        let seen: HashSet<String> = findings.into_iter().map(Finding::fingerprint).collect();
         let fixed = baseline.findings.iter().filter(|e| !seen.contains(&e.fingerprint)).cloned().collect();
         Some((file.clone(), fixed))
     }

@@ -6,18 +6,7 @@ use super::{CheckReport, Location, Summary, locate, locate_error};
 use crate::knowledge::Knowledge;
 use crate::vocab::{Confidence, Direction, Evidence, Severity};
 use serde::Serialize;
-
-#[derive(Serialize)]
-struct Report<'a> {
-    schema: &'static str,
-    tool: Tool,
-    arrays: Vec<ArrayEntry<'a>>,
-    findings: Findings<'a>,
-    summary: Summary,
-    suppressed: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    baseline: Option<BaselineSummary<'a>>,
-}
+use std::io::Write;
 
 /// The `tool` object every seglint JSON document carries.
 #[derive(Serialize)]
@@ -119,43 +108,116 @@ pub fn array_values(report: &CheckReport) -> Vec<serde_json::Value> {
     report.arrays.iter().map(|a| serde_json::to_value(array_entry(a)).unwrap_or_default()).collect()
 }
 
-/// Every finding of the report, each made as it is written: a fleet's million findings are
-/// never all held as entries at once.
-struct Findings<'a> {
-    report: &'a CheckReport,
-    k: &'a Knowledge,
-}
-
-impl Serialize for Findings<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let each = self.report.arrays.iter().flat_map(|a| a.findings.iter().map(move |f| (f, a.array.as_ref())));
-        serializer.collect_seq(each.map(|(f, array)| entry(f, array, self.k)))
-    }
-}
-
 pub fn render(report: &CheckReport, k: &Knowledge) -> String {
-    pretty(&document(report, k))
+    let mut out = Vec::new();
+    write(report, k, &mut out).expect("writing into memory does not fail");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
 /// `render`, written into `w` as it is made.
-pub fn write(report: &CheckReport, k: &Knowledge, w: &mut dyn std::io::Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, &document(report, k))?;
-    w.write_all(b"\n")
+pub fn write(report: &CheckReport, k: &Knowledge, w: &mut dyn Write) -> std::io::Result<()> {
+    let mut stream = Stream::begin(w, report.arrays.iter().map(array_json))?;
+    stream.findings(&report.arrays, k)?;
+    stream.end(&Tally::of(report))
 }
 
-fn document<'a>(report: &'a CheckReport, k: &'a Knowledge) -> Report<'a> {
-    Report {
-        schema: "seglint/report/v1",
-        tool: Tool::SEGLINT,
-        arrays: report.arrays.iter().map(array_entry).collect(),
-        findings: Findings { report, k },
-        summary: report.summary(),
-        suppressed: report.findings().filter(|f| f.suppressed.is_some()).count(),
-        baseline: report.baseline.as_ref().map(|(file, fixed)| {
-            let (new, known) = report.baseline_counts();
-            BaselineSummary { file, new, known, fixed }
-        }),
+/// The `seglint/report/v1` document written piece by piece, as serde_json's pretty printer
+/// writes it whole: the `arrays` entries, then the findings of each chunk of arrays as the
+/// chunk is checked (rendered in parallel), then the counts. A fleet's report is never held
+/// whole, and never all its findings at once.
+pub struct Stream<'w> {
+    w: &'w mut dyn Write,
+    findings: usize,
+}
+
+/// What the end of the document says, counted over every chunk.
+#[derive(Debug, Default)]
+pub struct Tally {
+    pub summary: Summary,
+    pub suppressed: usize,
+    /// With `--baseline`: its file, the findings it does not know and those it knows, and its
+    /// entries no finding matches any more.
+    pub baseline: Option<(String, usize, usize, Vec<crate::policy::BaselineEntry>)>,
+}
+
+impl Tally {
+    fn of(report: &CheckReport) -> Tally {
+        let (new, known) = report.baseline_counts();
+        Tally {
+            summary: report.summary(),
+            suppressed: report.findings().filter(|f| f.suppressed.is_some()).count(),
+            baseline: report.baseline.clone().map(|(file, fixed)| (file, new, known, fixed)),
+        }
     }
+}
+
+/// An `arrays` entry as the document holds it (indented, no separator).
+pub fn array_json(a: &super::ArrayReport) -> Vec<u8> {
+    indented(&array_entry(a), 4)
+}
+
+impl<'w> Stream<'w> {
+    pub fn begin(w: &'w mut dyn Write, arrays: impl Iterator<Item = Vec<u8>>) -> std::io::Result<Self> {
+        w.write_all(b"{\n  \"schema\": \"seglint/report/v1\",\n  \"tool\": ")?;
+        w.write_all(&indented(&Tool::SEGLINT, 2))?;
+        w.write_all(b",\n  \"arrays\": [")?;
+        let mut any = false;
+        for entry in arrays {
+            w.write_all(if any { b",\n    " } else { b"\n    " })?;
+            w.write_all(&entry)?;
+            any = true;
+        }
+        w.write_all(if any { b"\n  ],\n  \"findings\": [" } else { b"],\n  \"findings\": [" })?;
+        Ok(Stream { w, findings: 0 })
+    }
+
+    /// The findings of `arrays`, in order.
+    pub fn findings(&mut self, arrays: &[super::ArrayReport], k: &Knowledge) -> std::io::Result<()> {
+        use rayon::prelude::*;
+        let rendered: Vec<(usize, Vec<u8>)> = arrays
+            .par_iter()
+            .map(|a| {
+                let mut out = Vec::new();
+                for f in &a.findings {
+                    out.extend_from_slice(b",\n    ");
+                    out.extend_from_slice(&indented(&entry(f, a.array.as_ref(), k), 4));
+                }
+                (a.findings.len(), out)
+            })
+            .collect();
+        for (n, out) in rendered.iter().filter(|(n, _)| *n > 0) {
+            // The document's first finding has no comma before it.
+            self.w.write_all(if self.findings == 0 { &out[1..] } else { out })?;
+            self.findings += n;
+        }
+        Ok(())
+    }
+
+    pub fn end(self, tally: &Tally) -> std::io::Result<()> {
+        let w = self.w;
+        w.write_all(if self.findings > 0 { b"\n  ],\n  \"summary\": " } else { b"],\n  \"summary\": " })?;
+        w.write_all(&indented(&tally.summary, 2))?;
+        write!(w, ",\n  \"suppressed\": {}", tally.suppressed)?;
+        if let Some((file, new, known, fixed)) = &tally.baseline {
+            w.write_all(b",\n  \"baseline\": ")?;
+            w.write_all(&indented(&BaselineSummary { file, new: *new, known: *known, fixed }, 2))?;
+        }
+        w.write_all(b"\n}\n")
+    }
+}
+
+/// `value` as serde_json's pretty printer writes it `depth` spaces deep in a document.
+fn indented(value: &impl Serialize, depth: usize) -> Vec<u8> {
+    let flat = serde_json::to_vec_pretty(value).expect("seglint's entries serialize");
+    let mut out = Vec::with_capacity(flat.len() + flat.len() / 8);
+    for (i, line) in flat.split(|&b| b == b'\n').enumerate() {
+        if i > 0 {
+            out.push(b'\n');
+            out.extend(std::iter::repeat_n(b' ', depth));
+        }
+        out.extend_from_slice(line);
+    }
+    out
 }
 
 #[derive(Serialize)]
@@ -204,5 +266,92 @@ fn entry<'a>(f: &'a crate::finding::Finding, array: Option<&crate::model::Array>
                 observation: f.observation.as_ref(),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::ArraySpec;
+    use crate::report::ArrayReport;
+
+    /// The document as serde_json's pretty printer writes it whole: the stream's oracle.
+    #[derive(Serialize)]
+    struct Whole<'a> {
+        schema: &'static str,
+        tool: Tool,
+        arrays: Vec<ArrayEntry<'a>>,
+        findings: Vec<FindingEntry<'a>>,
+        summary: Summary,
+        suppressed: usize,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        baseline: Option<BaselineSummary<'a>>,
+    }
+
+    fn whole(report: &CheckReport, k: &Knowledge) -> String {
+        let tally = Tally::of(report);
+        let doc = Whole {
+            schema: "seglint/report/v1",
+            tool: Tool::SEGLINT,
+            arrays: report.arrays.iter().map(array_entry).collect(),
+            findings: report
+                .arrays
+                .iter()
+                .flat_map(|a| a.findings.iter().map(|f| entry(f, a.array.as_ref(), k)))
+                .collect(),
+            summary: tally.summary,
+            suppressed: tally.suppressed,
+            baseline: tally.baseline.as_ref().map(|(file, new, known, fixed)| BaselineSummary {
+                file,
+                new: *new,
+                known: *known,
+                fixed,
+            }),
+        };
+        pretty(&doc)
+    }
+
+    fn checked(k: &Knowledge, path: &str) -> ArrayReport {
+        let opts = crate::input::LoadOptions { seg_version: None, fallback_version: None, max_input_size: 1 << 20 };
+        let now = time::macros::datetime!(2026-11-28 0:00 UTC);
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/");
+        crate::commands::check_array(
+            k,
+            &ArraySpec::new(std::path::Path::new(&format!("{dir}{path}"))),
+            &opts,
+            now,
+            false,
+        )
+    }
+
+    #[test]
+    fn the_streamed_document_is_what_serde_json_writes_whole() {
+        let k = Knowledge::embedded().unwrap();
+        let empty = CheckReport::default();
+        assert_eq!(render(&empty, &k), whole(&empty, &k), "no arrays");
+        let clean = CheckReport { arrays: vec![checked(&k, "examples/clean-10.1")], baseline: None };
+        assert!(clean.arrays[0].findings.is_empty(), "an array with no findings");
+        assert_eq!(render(&clean, &k), whole(&clean, &k));
+        let mut fleet = CheckReport {
+            arrays: ["versions/8.2.1", "malformed/bad-version.xml", "examples/clean-10.1", "versions/7.2.3"]
+                .into_iter()
+                .map(|p| checked(&k, p))
+                .collect(),
+            baseline: Some(("baseline.json".into(), vec![])),
+        };
+        assert!(fleet.arrays[1].error.is_some(), "an unreadable array among them");
+        fleet.arrays[0].findings[0].suppressed = Some("accepted".into());
+        for (i, f) in fleet.arrays[3].findings.iter_mut().enumerate() {
+            f.in_baseline = Some(i % 2 == 0);
+        }
+        assert_eq!(render(&fleet, &k), whole(&fleet, &k));
+        // The same findings streamed in chunks of one array, as a fleet's are.
+        let mut out = Vec::new();
+        let mut stream = Stream::begin(&mut out, fleet.arrays.iter().map(array_json)).unwrap();
+        for chunk in fleet.arrays.chunks(1) {
+            stream.findings(chunk, &k).unwrap();
+        }
+        stream.end(&Tally::of(&fleet)).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), whole(&fleet, &k));
     }
 }

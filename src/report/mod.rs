@@ -282,6 +282,19 @@ pub struct Summary {
     pub info: usize,
 }
 
+impl Summary {
+    /// Counts `f` if it counts (not suppressed, not baselined).
+    pub fn add(&mut self, f: &Finding) {
+        if f.counts() {
+            match f.severity {
+                Severity::Error => self.error += 1,
+                Severity::Warning => self.warning += 1,
+                Severity::Info => self.info += 1,
+            }
+        }
+    }
+}
+
 impl CheckReport {
     pub fn findings(&self) -> impl Iterator<Item = &Finding> {
         self.arrays.iter().flat_map(|a| a.findings.iter())
@@ -290,13 +303,7 @@ impl CheckReport {
     /// Counts the findings that count (not suppressed, not baselined).
     pub fn summary(&self) -> Summary {
         let mut s = Summary::default();
-        for f in self.findings().filter(|f| f.counts()) {
-            match f.severity {
-                Severity::Error => s.error += 1,
-                Severity::Warning => s.warning += 1,
-                Severity::Info => s.info += 1,
-            }
-        }
+        self.findings().for_each(|f| s.add(f));
         s
     }
 
