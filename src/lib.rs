@@ -21,6 +21,7 @@ pub mod lint;
 pub mod listen;
 pub mod migrate;
 pub mod model;
+pub mod parallel;
 pub mod policy;
 pub mod posture;
 pub mod probe;

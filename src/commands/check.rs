@@ -8,7 +8,6 @@ use crate::knowledge::Knowledge;
 use crate::policy::Policy;
 use crate::registry::{Origin, Rule};
 use crate::report::{ArrayReport, CheckReport, Document, json};
-use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -80,19 +79,16 @@ fn check_all(
     keep_posture: bool,
     bar: Option<&indicatif::ProgressBar>,
 ) -> Vec<ArrayReport> {
-    specs
-        .par_iter()
-        .map(|s| {
-            let r = check_array(setup.k, s, &setup.load, setup.now, keep_posture);
-            bar.inspect(|b| b.inc(1));
-            r
-        })
-        .collect()
+    crate::parallel::map(specs, |s| {
+        let r = check_array(setup.k, s, &setup.load, setup.now, keep_posture);
+        bar.inspect(|b| b.inc(1));
+        r
+    })
 }
 
 /// Applies the policy to checked arrays; `shared`: the names several arrays of the run have.
 fn judge(policy: &Policy, arrays: &mut [ArrayReport], shared: &HashSet<String>) {
-    arrays.par_iter_mut().for_each(|r| {
+    crate::parallel::for_each_mut(arrays, |r| {
         if let Some(name) = name_of(r).filter(|n| shared.contains(*n)) {
             // Two arrays of one run share a name: the baseline identity takes the path too.
             let identity = format!("{name} ({})", r.source);
@@ -137,18 +133,15 @@ fn stream_json(
 ) -> std::io::Result<Streamed> {
     let bar = progress(specs.len(), quiet);
     bar.as_ref().inspect(|b| b.set_message("read"));
-    let read: Vec<(Vec<u8>, Option<String>, Option<String>)> = specs
-        .par_iter()
-        .map(|s| {
-            let r = match input::load(s, &setup.load) {
-                Ok(array) => ArrayReport::checked(array, vec![], None),
-                Err(e) => ArrayReport::unreadable(s.source.clone(), e),
-            };
-            bar.as_ref().inspect(|b| b.inc(1));
-            let error = r.error.as_ref().map(|e| render_input_error(e, false));
-            (json::array_json(&r), name_of(&r).map(str::to_string), error)
-        })
-        .collect();
+    let read: Vec<(Vec<u8>, Option<String>, Option<String>)> = crate::parallel::map(specs, |s| {
+        let r = match input::load(s, &setup.load) {
+            Ok(array) => ArrayReport::checked(array, vec![], None),
+            Err(e) => ArrayReport::unreadable(s.source.clone(), e),
+        };
+        bar.as_ref().inspect(|b| b.inc(1));
+        let error = r.error.as_ref().map(|e| render_input_error(e, false));
+        (json::array_json(&r), name_of(&r).map(str::to_string), error)
+    });
     let shared = shared_names(read.iter().filter_map(|(_, name, _)| name.as_deref()));
     let mut streamed = Streamed { fails: false, errors: String::new(), input_errors: 0 };
     for (_, _, error) in &read {

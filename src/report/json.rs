@@ -173,18 +173,14 @@ impl<'w> Stream<'w> {
 
     /// The findings of `arrays`, in order.
     pub fn findings(&mut self, arrays: &[super::ArrayReport], k: &Knowledge) -> std::io::Result<()> {
-        use rayon::prelude::*;
-        let rendered: Vec<(usize, Vec<u8>)> = arrays
-            .par_iter()
-            .map(|a| {
-                let mut out = Vec::new();
-                for f in &a.findings {
-                    out.extend_from_slice(b",\n    ");
-                    out.extend_from_slice(&indented(&entry(f, a.array.as_ref(), k), 4));
-                }
-                (a.findings.len(), out)
-            })
-            .collect();
+        let rendered = crate::parallel::map(arrays, |a| {
+            let mut out = Vec::new();
+            for f in &a.findings {
+                out.extend_from_slice(b",\n    ");
+                write_indented(&mut out, &entry(f, a.array.as_ref(), k), 4);
+            }
+            (a.findings.len(), out)
+        });
         for (n, out) in rendered.iter().filter(|(n, _)| *n > 0) {
             // The document's first finding has no comma before it.
             self.w.write_all(if self.findings == 0 { &out[1..] } else { out })?;
@@ -208,16 +204,52 @@ impl<'w> Stream<'w> {
 
 /// `value` as serde_json's pretty printer writes it `depth` spaces deep in a document.
 fn indented(value: &impl Serialize, depth: usize) -> Vec<u8> {
-    let flat = serde_json::to_vec_pretty(value).expect("seglint's entries serialize");
-    let mut out = Vec::with_capacity(flat.len() + flat.len() / 8);
-    for (i, line) in flat.split(|&b| b == b'\n').enumerate() {
-        if i > 0 {
-            out.push(b'\n');
-            out.extend(std::iter::repeat_n(b' ', depth));
-        }
-        out.extend_from_slice(line);
-    }
+    let mut out = Vec::new();
+    write_indented(&mut out, value, depth);
     out
+}
+
+/// Written inside `depth / 2` one-element arrays, the value's lines get the document's
+/// indentation from serde_json itself; the arrays' own brackets are dropped as they are
+/// written (the opening ones) and cut after (the closing ones).
+fn write_indented(out: &mut Vec<u8>, value: &impl Serialize, depth: usize) {
+    let levels = depth / 2;
+    // "[\n  [\n    …" opens (2 + 2i bytes at level i), "…\n  ]\n]" closes (2i bytes).
+    let opening: usize = (1..=levels).map(|i| 2 + 2 * i).sum();
+    let closing: usize = (1..=levels).map(|i| 2 * i).sum();
+    let writer = SkipFirst { out: &mut *out, skip: opening };
+    serde_json::to_writer_pretty(writer, &Nested(value, levels)).expect("seglint's entries serialize");
+    out.truncate(out.len() - closing);
+}
+
+struct Nested<'a, T>(&'a T, usize);
+
+impl<T: Serialize> Serialize for Nested<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.1 {
+            0 => self.0.serialize(s),
+            n => s.collect_seq([Nested(self.0, n - 1)]),
+        }
+    }
+}
+
+/// Appends what it is given but its first `skip` bytes.
+struct SkipFirst<'a> {
+    out: &'a mut Vec<u8>,
+    skip: usize,
+}
+
+impl Write for SkipFirst<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let dropped = self.skip.min(buf.len());
+        self.skip -= dropped;
+        self.out.extend_from_slice(&buf[dropped..]);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 #[derive(Serialize)]
