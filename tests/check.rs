@@ -1,8 +1,7 @@
 //! `seglint check` end to end: every rule's failing and passing fixture, every row of the
 //! version table, snapshots of the JSON findings and of a few rendered diagnostics.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn every_rule_fires_on_its_failing_fixture_and_not_on_its_passing_one() {

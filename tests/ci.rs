@@ -1,8 +1,7 @@
 //! The CI ecosystem around `check`: SARIF against the official schema, GitHub annotations,
 //! JUnit, config files, inline suppressions, baselines, `diff`, `init`, completions.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 fn run(args: &[&str]) -> (i32, String, String) {

@@ -2,8 +2,7 @@
 //! `rules/catalog.toml` and must match it (SEGLINT_UPDATE_DOCS=1 rewrites it), the README links
 //! the docs, and no file of the repository names a path outside it.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 fn fresh(path: &std::path::Path, text: &str, stale: &mut Vec<String>) {
     if std::env::var_os("SEGLINT_UPDATE_DOCS").is_some() {
@@ -22,7 +21,10 @@ fn the_rule_pages_match_the_catalog() {
         fresh(&dir.join(format!("{}.md", doc.code)), &seglint::report::rules::page(doc), &mut stale);
     }
     fresh(&dir.join("README.md"), &seglint::report::rules::index(&k), &mut stale);
-    assert!(stale.is_empty(), "stale, regenerate with SEGLINT_UPDATE_DOCS=1 cargo test --test docs: {stale:?}");
+    assert!(
+        stale.is_empty(),
+        "stale (regenerate: SEGLINT_UPDATE_DOCS=1 cargo test --test integration docs::): {stale:?}"
+    );
     // No page for a rule that does not exist.
     for entry in std::fs::read_dir(&dir).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();

@@ -1,8 +1,7 @@
 //! Never a panic, on any input: mutated whole arrays (XML, .reg, .settings, suppression
 //! comments, non-ASCII text) through loading, posture, rules, suppressions and every reporter.
 
-mod common;
-use common::*;
+use crate::common::*;
 use seglint::knowledge::Knowledge;
 
 fn next(seed: &mut u64) -> u64 {

@@ -3,8 +3,7 @@
 //! the product, an mbox of several messages, a pasted header block, non-SEG hops, bad input; and
 //! the join with an export (SEG601, SEG606, SEG608). Also `--seg-version-from`.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 fn headers(args: &[&str]) -> (i32, Value, String) {

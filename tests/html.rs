@@ -4,10 +4,8 @@
 //! (not blank, nothing on the console). `verify` and `listen` pages are tested beside their
 //! peers in tests/verify.rs and tests/listen.rs.
 
-mod common;
-#[path = "common/html.rs"]
-mod html;
-use common::*;
+use crate::common::html;
+use crate::common::*;
 use html::{parse, render_in_browser, save, select, text, texts};
 use serde_json::Value;
 

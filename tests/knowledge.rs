@@ -2,8 +2,7 @@
 //! with build parts, DANE (`Sender.EnableDANE`, a Boolean) in every input form and on every
 //! version row, and where each finding's sources and rules data come from.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 fn explain(target: &str, extra: &[&str]) -> Value {

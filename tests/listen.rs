@@ -5,10 +5,8 @@
 //! profiles. python3 and swaks are counterparts `.ci/run` installs; a test whose counterpart
 //! is missing fails and says so.
 
-mod common;
-#[path = "common/html.rs"]
-mod html;
-use common::*;
+use crate::common::html;
+use crate::common::*;
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;

@@ -1,8 +1,7 @@
 //! `seglint migrate` end to end: every boundary, multi-hop order, no-ops, downgrades, usage
 //! errors, the emitted settings proven by reading them back with `explain`.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 fn migrate(target: &str, args: &[&str]) -> (i32, Value) {

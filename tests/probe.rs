@@ -1,8 +1,7 @@
 //! `seglint probe`, offline: an in-process STARTTLS SMTP server on 127.0.0.1 built on rustls,
 //! with certificates made here by rcgen, behaving well and badly.
 
-mod common;
-use common::*;
+use crate::common::*;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use seglint::probe::{Options, Target, probe};
 use std::io::{BufRead, BufReader, Write};

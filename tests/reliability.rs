@@ -2,8 +2,7 @@
 //! code, never a panic, a hang or an unbounded read, and the other arrays of the run are still
 //! reported. Each test is named after what broke.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 use std::time::{Duration, Instant};
 

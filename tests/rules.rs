@@ -1,8 +1,7 @@
 //! The rule catalog: every rule documented under the fixed headings, codes stable (a snapshot
 //! shows any rename or removal in review), lookups by code or name, and `--rules DIR` checks.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn every_rule_is_documented() {

@@ -3,10 +3,8 @@
 //! agree or disagree with an export in known ways. python3 is a counterpart `.ci/run` installs;
 //! without it these tests fail, they never pass silently.
 
-mod common;
-#[path = "common/html.rs"]
-mod html;
-use common::*;
+use crate::common::html;
+use crate::common::*;
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

@@ -2,8 +2,7 @@
 //! direction and their evidence on the bundled sample arrays, and the defaults of each row on
 //! a bare export (no settings), read back with `explain --format json`.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 fn explain(target: &str, extra: &[&str]) -> Value {

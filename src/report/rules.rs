@@ -57,7 +57,7 @@ pub fn doc(r: &RuleDoc, json: bool) -> String {
 /// One rule's page of `docs/rules/` (generated; tests/docs.rs keeps it fresh).
 pub fn page(r: &RuleDoc) -> String {
     let mut out = format!(
-        "<!-- generated from rules/catalog.toml: SEGLINT_UPDATE_DOCS=1 cargo test --test docs -->\n# {} {}\n\n**Severity:** {} · **Reported per:** {}\n\n{}\n\n",
+        "<!-- generated from rules/catalog.toml: SEGLINT_UPDATE_DOCS=1 cargo test --test integration docs:: -->\n# {} {}\n\n**Severity:** {} · **Reported per:** {}\n\n{}\n\n",
         r.code,
         r.name,
         r.severity.name(),
@@ -79,7 +79,7 @@ pub fn page(r: &RuleDoc) -> String {
 /// The index of `docs/rules/`.
 pub fn index(k: &Knowledge) -> String {
     let mut out = String::from(
-        "<!-- generated from rules/catalog.toml: SEGLINT_UPDATE_DOCS=1 cargo test --test docs -->\n# seglint rules\n\n| code | name | severity | fires when |\n|---|---|---|---|\n",
+        "<!-- generated from rules/catalog.toml: SEGLINT_UPDATE_DOCS=1 cargo test --test integration docs:: -->\n# seglint rules\n\n| code | name | severity | fires when |\n|---|---|---|---|\n",
     );
     for r in Rule::ALL.iter().map(|&r| k.doc(r)) {
         let summary = r.summary.replace('|', "\\|");

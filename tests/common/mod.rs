@@ -1,6 +1,8 @@
 //! Shared helpers for the integration tests: run the real binary, read its JSON.
 #![allow(dead_code)]
 
+pub mod html;
+
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
