@@ -58,18 +58,35 @@ pub fn discover(args: &[PathBuf], recursive: bool, no_ignore: bool) -> Vec<Array
 }
 
 /// The directories at or below `dir` that hold an SEG export, in path order. The `ignore`
-/// crate walks: `.gitignore`, `.ignore` and hidden paths are respected unless `no_ignore`.
+/// crate walks, on every core: `.gitignore`, `.ignore` and hidden paths are respected unless
+/// `no_ignore`. The XML files it finds are then told apart (export or not) in parallel too.
 fn walk(dir: &Path, no_ignore: bool) -> Vec<PathBuf> {
-    let walker = ignore::WalkBuilder::new(dir)
+    let found = std::sync::Mutex::new(Vec::new());
+    ignore::WalkBuilder::new(dir)
         .standard_filters(!no_ignore)
         .require_git(false)
         .follow_links(false)
-        .sort_by_file_path(|a, b| a.cmp(b))
-        .build();
-    let mut dirs: Vec<PathBuf> = walker
-        .flatten()
-        .filter(|e| e.file_type().is_some_and(|t| t.is_file()) && has_ext(e.path(), "xml") && is_export(e.path()))
-        .filter_map(|e| e.path().parent().map(Path::to_path_buf))
+        .build_parallel()
+        .run(|| {
+            Box::new(|entry| {
+                if let Ok(e) = entry
+                    && e.file_type().is_some_and(|t| t.is_file())
+                    && has_ext(e.path(), "xml")
+                {
+                    found.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(e.into_path());
+                }
+                ignore::WalkState::Continue
+            })
+        });
+    let mut xmls = found.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    // Path order is the order of a walk that visits each directory's entries sorted by name.
+    xmls.sort();
+    let exports = crate::parallel::map(&xmls, |p| is_export(p));
+    let mut dirs: Vec<PathBuf> = xmls
+        .iter()
+        .zip(exports)
+        .filter(|(_, export)| *export)
+        .filter_map(|(p, _)| p.parent().map(Path::to_path_buf))
         .collect();
     dirs.dedup();
     dirs
