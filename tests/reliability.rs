@@ -153,6 +153,20 @@ fn a_dangling_reg_file_of_an_array_is_an_input_error_not_left_out() {
 
 #[cfg(unix)]
 #[test]
+fn a_link_to_a_directory_in_an_array_is_a_directory_not_a_second_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let array = dir.path().join("array");
+    std::fs::create_dir_all(dir.path().join("old.xml")).unwrap();
+    std::fs::create_dir_all(&array).unwrap();
+    std::fs::copy(root().join("testdata/versions/8.2.1/export.xml"), array.join("export.xml")).unwrap();
+    std::os::unix::fs::symlink("../old.xml", array.join("snapshot.xml")).unwrap();
+    let (code, stdout, _) = run(&["check", array.to_str().unwrap()]);
+    assert_eq!(code, 1, "checked, with findings: {stdout}");
+    assert!(!stdout.contains("XML exports in one directory"), "{stdout}");
+}
+
+#[cfg(unix)]
+#[test]
 fn output_through_a_symlink_onto_a_fifo_and_beside_stale_temp_files() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();

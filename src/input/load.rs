@@ -183,8 +183,13 @@ fn files_of(spec: &ArraySpec) -> Result<(PathBuf, Vec<PathBuf>), InputError> {
     let entries = std::fs::read_dir(path)
         .map_err(|e| InputError::new(format!("{}: cannot read the directory: {e}", spec.source)))?;
     // Everything but directories: a dangling link or an unreadable file of the array is an
-    // input error when read, not a file silently left out of the check.
-    let mut files: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| !p.is_dir()).collect();
+    // input error when read, not a file silently left out of the check. The listing tells the
+    // kind of each entry; only a link is followed (a stat) to see what it names.
+    let is_dir = |e: &std::fs::DirEntry| match e.file_type() {
+        Ok(t) if !t.is_symlink() => t.is_dir(),
+        _ => e.path().is_dir(),
+    };
+    let mut files: Vec<PathBuf> = entries.filter_map(Result::ok).filter(|e| !is_dir(e)).map(|e| e.path()).collect();
     files.sort();
     let xmls: Vec<&PathBuf> = files.iter().filter(|p| has_ext(p, "xml")).collect();
     let one = "an array directory holds exactly one *.xml export plus any *.reg and *.settings files";
