@@ -117,7 +117,10 @@ pub fn render(report: &CheckReport, k: &Knowledge) -> String {
 /// `render`, written into `w` as it is made.
 pub fn write(report: &CheckReport, k: &Knowledge, w: &mut dyn Write) -> std::io::Result<()> {
     let mut stream = Stream::begin(w, report.arrays.iter().map(array_json))?;
-    stream.findings(&report.arrays, k)?;
+    // A chunk at a time: the findings rendered in parallel are held once per chunk, never all.
+    for chunk in report.arrays.chunks(64) {
+        stream.findings(chunk, k)?;
+    }
     stream.end(&Tally::of(report))
 }
 
@@ -173,6 +176,18 @@ impl<'w> Stream<'w> {
 
     /// The findings of `arrays`, in order.
     pub fn findings(&mut self, arrays: &[super::ArrayReport], k: &Knowledge) -> std::io::Result<()> {
+        if let [one] = arrays {
+            // One array (a large one, maybe): one finding at a time, nothing rendered twice.
+            let mut out = Vec::new();
+            for f in &one.findings {
+                out.clear();
+                out.extend_from_slice(if self.findings == 0 { b"\n    " } else { b",\n    " });
+                write_indented(&mut out, &entry(f, one.array.as_ref(), k), 4);
+                self.w.write_all(&out)?;
+                self.findings += 1;
+            }
+            return Ok(());
+        }
         let rendered = crate::parallel::map(arrays, |a| {
             let mut out = Vec::new();
             for f in &a.findings {
@@ -364,6 +379,9 @@ mod tests {
         let clean = CheckReport { arrays: vec![checked(&k, "examples/clean-10.1")], baseline: None };
         assert!(clean.arrays[0].findings.is_empty(), "an array with no findings");
         assert_eq!(render(&clean, &k), whole(&clean, &k));
+        let one = CheckReport { arrays: vec![checked(&k, "versions/8.2.1")], baseline: None };
+        assert!(one.arrays[0].findings.len() > 1, "one array with findings, written one at a time");
+        assert_eq!(render(&one, &k), whole(&one, &k));
         let mut fleet = CheckReport {
             arrays: ["versions/8.2.1", "malformed/bad-version.xml", "examples/clean-10.1", "versions/7.2.3"]
                 .into_iter()
