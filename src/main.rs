@@ -1,6 +1,7 @@
 //! The seglint binary: parse the command line, run the command, write its output, exit with
 //! the frozen exit code (0 clean, 1 findings, 2 usage or configuration, 3 input).
-//! It holds no logic of its own: it only writes what the command returns, and exits.
+//! It holds no logic of its own: it only writes what the command returns, and exits (a
+//! `check` JSON report is written by the command as it is made, never held whole).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use clap::Parser;

@@ -264,7 +264,7 @@ fn json_into_a_file_is_written_as_made_and_equals_stdout() {
 /// byte for byte what stdout gets from the report held whole, with names shared across
 /// chunks, an unreadable array among them, and a baseline some entries of which are fixed.
 #[test]
-fn a_fleet_in_json_is_written_chunk_by_chunk_as_stdout_writes_it_whole() {
+fn a_fleet_in_json_is_written_chunk_by_chunk_as_the_whole_report_writes_it() {
     let fleet = tempfile::tempdir().unwrap();
     let export = std::fs::read_to_string("testdata/versions/8.2.1/export.xml").unwrap();
     for i in 0..1100 {
@@ -284,15 +284,22 @@ fn a_fleet_in_json_is_written_chunk_by_chunk_as_stdout_writes_it_whole() {
     std::fs::remove_dir_all(fleet.path().join("a0003")).unwrap(); // its entries are now fixed
     let out = tempfile::tempdir().unwrap();
     let file = out.path().join("report.json");
+    let whole_file = out.path().join("whole.json");
+    let also_whole = format!("json={}", whole_file.display());
     for extra in [None, Some(baseline.to_str().unwrap())] {
         let mut args = vec!["check", "--now", "2026-11-28", "--format", "json", "--recursive", root];
         args.extend(extra.iter().flat_map(|b| ["--baseline", *b]));
-        let (code, stdout, stderr) = run(&args);
+        // With a second output format the report is made whole first: the oracle.
+        let (code, whole, stderr) = run(&[args.as_slice(), &["--output-format", &also_whole]].concat());
+        assert!(std::fs::read_to_string(&whole_file).unwrap() == whole, "{extra:?}: the two whole reports differ");
+        let (code_stdout, stdout, stderr_stdout) = run(&args);
+        assert_eq!((code_stdout, stderr_stdout.as_str()), (code, stderr.as_str()));
+        assert!(stdout == whole, "{extra:?}: the fleet streamed onto stdout differs from the whole report");
         args.extend(["-o", file.to_str().unwrap()]);
         let (code_file, printed, stderr_file) = run(&args);
         assert_eq!((code_file, printed.as_str(), stderr_file.as_str()), (code, "", stderr.as_str()));
         let written = std::fs::read_to_string(&file).unwrap();
-        assert!(written == stdout, "{extra:?}: the streamed file differs from stdout");
+        assert!(written == whole, "{extra:?}: the fleet streamed into the file differs from the whole report");
         let doc: serde_json::Value = serde_json::from_str(&written).unwrap();
         assert_eq!(doc["arrays"].as_array().unwrap().len(), 1099);
         let shared = doc["findings"]
@@ -304,5 +311,48 @@ fn a_fleet_in_json_is_written_chunk_by_chunk_as_stdout_writes_it_whole() {
         if extra.is_some() {
             assert!(!doc["baseline"]["fixed"].as_array().unwrap().is_empty(), "a0003's entries are fixed");
         }
+    }
+}
+
+#[test]
+fn a_closed_pipe_ends_the_json_on_stdout_not_the_run_nor_its_exit_status() {
+    use std::io::Read as _;
+    let fleet = tempfile::tempdir().unwrap();
+    let export = std::fs::read_to_string("testdata/versions/8.2.1/export.xml").unwrap();
+    // More arrays than one chunk (the fleet is streamed); the last one is unreadable, so only a
+    // run that went on to the end exits 3.
+    for i in 0..600 {
+        let dir = fleet.path().join(format!("a{i:04}"));
+        std::fs::create_dir(&dir).unwrap();
+        let text =
+            if i == 599 { export.replacen("productVersion=\"", "productVersion=\"x", 1) } else { export.clone() };
+        std::fs::write(dir.join("export.xml"), text).unwrap();
+    }
+    for (args, status) in [
+        (vec!["-r", fleet.path().to_str().unwrap()], 3),
+        (vec!["testdata/versions/8.2.1"], 1),
+        (vec!["testdata/versions/8.2.1", fleet.path().join("a0599").to_str().unwrap()], 3),
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_seglint"))
+            .current_dir(root())
+            .args(["check", "--now", "2026-11-28", "--format", "json"])
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut head = [0u8; 16];
+        child.stdout.take().unwrap().read_exact(&mut head).unwrap();
+        assert_eq!(&head[..], b"{\n  \"schema\": \"s", "{args:?}");
+        // The pipe is closed here, with most of the report unread.
+        let started = Instant::now();
+        let code = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break s.code();
+            }
+            assert!(started.elapsed() < Duration::from_secs(30), "{args:?}: did not end after the pipe closed");
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        assert_eq!(code, Some(status), "{args:?}");
     }
 }

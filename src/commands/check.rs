@@ -176,13 +176,21 @@ fn stream_json(
     Ok(streamed)
 }
 
-/// The outcome of `stream_json` into `path` (atomic: a failed run leaves the old file).
-fn streamed(setup: &Setup, policy: &Policy, specs: &[ArraySpec], quiet: bool, path: &Path) -> Outcome {
+/// The outcome of `stream_json` into `path` (atomic: a failed run leaves the old file), or
+/// onto standard output.
+fn streamed(setup: &Setup, policy: &Policy, specs: &[ArraySpec], quiet: bool, path: Option<&Path>) -> Outcome {
     let mut result = None;
-    let written = super::write_atomically_with(path, true, |w| {
+    let mut stream = |w: &mut dyn std::io::Write| {
         result = Some(stream_json(setup, policy, specs, quiet, w)?);
         Ok(())
-    });
+    };
+    let written = match path {
+        Some(path) => super::write_atomically_with(path, true, stream),
+        None => {
+            super::write_to_stdout(&mut stream);
+            Ok(())
+        }
+    };
     let (stderr, exit) = match (written, result) {
         (Ok(()), Some(s)) => {
             let exit = match (s.input_errors, s.fails) {
@@ -192,7 +200,7 @@ fn streamed(setup: &Setup, policy: &Policy, specs: &[ArraySpec], quiet: bool, pa
             };
             (s.errors, exit)
         }
-        (Err(e), _) => super::cannot_write(path, &e),
+        (Err(e), _) => super::cannot_write(path.unwrap_or(Path::new("-")), &e),
         (Ok(()), None) => unreachable!("the file is kept only when the stream wrote it"),
     };
     Outcome { stdout: String::new(), stderr, output: None, exit }
@@ -276,20 +284,24 @@ pub(super) fn run(args: &CheckArgs) -> Outcome {
     let html = args.format == Format::Html || args.output_formats.iter().any(|(f, _)| *f == Format::Html);
     let specs = arrays(&setup, &args.arrays, args.recursive);
     let alone = args.output_formats.is_empty() && args.emit_fix.is_none() && args.write_baseline.is_none();
-    if let Some(path) = args.output.as_ref().filter(|_| args.format == Format::Json && !args.statistics && alone) {
-        return streamed(&setup, &policy, &specs, args.common.quiet, path);
+    // A fleet's JSON is written a chunk of arrays at a time (its report never held whole); up to
+    // a chunk, the arrays are read once and the report written as it is made (below).
+    if args.format == Format::Json && !args.statistics && alone && specs.len() > CHUNK {
+        return streamed(&setup, &policy, &specs, args.common.quiet, args.output.as_deref());
     }
     let report = run_all(&setup, &policy, &specs, args.common.quiet, html);
     let judged = |r: Rule| r.origin() != Origin::Observe;
     let doc = Document::Check { report: &report, judged, fails: &|f| policy.fails(f) };
     let rendering = setup.style(&args.common);
-    // JSON into -o FILE is written as it is made: a fleet's report is never held whole.
+    // JSON is written as it is made, into -o FILE or onto standard output: never a copy held.
+    let json = |w: &mut dyn std::io::Write| crate::report::json::write(&report, setup.k, w);
     let streamed = match &args.output {
-        Some(path) if args.format == Format::Json && !args.statistics => Some(
-            super::write_atomically_with(path, true, |w| crate::report::json::write(&report, setup.k, w))
-                .map_err(|e| super::cannot_write(path, &e)),
-        ),
-        _ => None,
+        _ if args.format != Format::Json || args.statistics => None,
+        Some(path) => Some(super::write_atomically_with(path, true, json).map_err(|e| super::cannot_write(path, &e))),
+        None => {
+            super::write_to_stdout(json);
+            Some(Ok(()))
+        }
     };
     let stdout = if args.statistics {
         crate::report::concise::statistics(&report)

@@ -350,6 +350,38 @@ pub fn write_atomically_with(
     result
 }
 
+/// Writes a report onto standard output as it is made (buffered), not held whole first. A
+/// closed pipe (`seglint … | head`) ends the writing, not the run: the rest is dropped, and the
+/// exit status is still that of the whole run.
+pub(super) fn write_to_stdout(write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) {
+    use std::io::Write as _;
+    let mut out =
+        Lenient { inner: std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock()), broken: false };
+    let _ = write(&mut out).and_then(|()| out.flush());
+}
+
+/// A writer that, after its first failed write, takes and drops everything.
+struct Lenient<W> {
+    inner: W,
+    broken: bool,
+}
+
+impl<W: std::io::Write> std::io::Write for Lenient<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if !self.broken && self.inner.write_all(buf).is_err() {
+            self.broken = true;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !self.broken && self.inner.flush().is_err() {
+            self.broken = true;
+        }
+        Ok(())
+    }
+}
+
 /// `--write-baseline FILE`: what to tell on stderr, and the status (a failed write is usage).
 fn write_baseline<'f>(
     path: &Path,
