@@ -260,22 +260,34 @@ fn json_into_a_file_is_written_as_made_and_equals_stdout() {
     assert!(stderr.contains("cannot write") && stderr.contains("report.json"), "{stderr}");
 }
 
+/// A fleet of `n` arrays `a0000`, `a0001`, …: the 8.2.1 export, as `edit` makes it for each.
+fn fleet_of(n: usize, edit: impl Fn(usize, String) -> String) -> tempfile::TempDir {
+    let fleet = tempfile::tempdir().unwrap();
+    let export = std::fs::read_to_string("testdata/versions/8.2.1/export.xml").unwrap();
+    for i in 0..n {
+        let dir = fleet.path().join(format!("a{i:04}"));
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::write(dir.join("export.xml"), edit(i, export.clone())).unwrap();
+    }
+    fleet
+}
+
+/// The export of `fleet_of` with a product version that does not parse (an input error).
+fn unreadable(text: String) -> String {
+    text.replacen("productVersion=\"", "productVersion=\"x", 1)
+}
+
 /// More arrays than one chunk of the JSON stream (512): the file written chunk by chunk is
 /// byte for byte what stdout gets from the report held whole, with names shared across
 /// chunks, an unreadable array among them, and a baseline some entries of which are fixed.
 #[test]
 fn a_fleet_in_json_is_written_chunk_by_chunk_as_the_whole_report_writes_it() {
-    let fleet = tempfile::tempdir().unwrap();
-    let export = std::fs::read_to_string("testdata/versions/8.2.1/export.xml").unwrap();
-    for i in 0..1100 {
-        let dir = fleet.path().join(format!("a{i:04}"));
-        std::fs::create_dir(&dir).unwrap();
+    let fleet = fleet_of(1100, |i, text| {
         // Arrays 7 and 1000 (in different chunks) share a name; the others have their own.
         let name = if i == 1000 { "array 7".to_string() } else { format!("array {i}") };
-        let text = export.replacen("arrayName=\"", &format!("arrayName=\"{name} "), 1);
-        let text = if i == 600 { text.replacen("productVersion=\"", "productVersion=\"x", 1) } else { text };
-        std::fs::write(dir.join("export.xml"), text).unwrap();
-    }
+        let text = text.replacen("arrayName=\"", &format!("arrayName=\"{name} "), 1);
+        if i == 600 { unreadable(text) } else { text }
+    });
     let root = fleet.path().to_str().unwrap();
     let baseline = fleet.path().join("baseline.json");
     let (code, _, stderr) =
@@ -317,17 +329,9 @@ fn a_fleet_in_json_is_written_chunk_by_chunk_as_the_whole_report_writes_it() {
 #[test]
 fn a_closed_pipe_ends_the_json_on_stdout_not_the_run_nor_its_exit_status() {
     use std::io::Read as _;
-    let fleet = tempfile::tempdir().unwrap();
-    let export = std::fs::read_to_string("testdata/versions/8.2.1/export.xml").unwrap();
     // More arrays than one chunk (the fleet is streamed); the last one is unreadable, so only a
     // run that went on to the end exits 3.
-    for i in 0..600 {
-        let dir = fleet.path().join(format!("a{i:04}"));
-        std::fs::create_dir(&dir).unwrap();
-        let text =
-            if i == 599 { export.replacen("productVersion=\"", "productVersion=\"x", 1) } else { export.clone() };
-        std::fs::write(dir.join("export.xml"), text).unwrap();
-    }
+    let fleet = fleet_of(600, |i, text| if i == 599 { unreadable(text) } else { text });
     for (args, status) in [
         (vec!["-r", fleet.path().to_str().unwrap()], 3),
         (vec!["testdata/versions/8.2.1"], 1),
