@@ -29,9 +29,13 @@ fn main() {
         }
         _ => {
             let mut out = std::io::stdout().lock();
-            // A closed pipe (`seglint … | head`) is not an error worth a panic.
-            let _ = out.write_all(outcome.stdout.as_bytes());
-            let _ = out.flush();
+            // A closed pipe (`seglint … | head`) is no error; a full disk is.
+            if let Err(e) = out.write_all(outcome.stdout.as_bytes()).and_then(|()| out.flush())
+                && e.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                eprintln!("error: cannot write standard output: {e}");
+                exit = exit.max(ExitStatus::Usage);
+            }
         }
     }
     std::process::exit(exit.code());

@@ -360,3 +360,65 @@ fn a_closed_pipe_ends_the_json_on_stdout_not_the_run_nor_its_exit_status() {
         assert_eq!(code, Some(status), "{args:?}");
     }
 }
+
+#[test]
+fn a_directory_whose_exports_are_apart_in_path_order_is_one_array() {
+    let dir = tempfile::tempdir().unwrap();
+    let export = std::fs::read_to_string("testdata/versions/8.2.1/export.xml").unwrap();
+    std::fs::create_dir_all(dir.path().join("d/sub")).unwrap();
+    for f in ["d/a.xml", "d/sub/x.xml", "d/z.xml"] {
+        std::fs::write(dir.path().join(f), &export).unwrap();
+    }
+    let out = seglint()
+        .current_dir(dir.path())
+        .args(["check", "-r", "--format", "json", "--now", "2026-11-28", "d"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let sources: Vec<&str> = json["arrays"].as_array().unwrap().iter().map(|a| a["source"].as_str().unwrap()).collect();
+    assert_eq!(sources, ["d", "d/sub"], "d's two exports make one (unreadable) array, not two");
+    assert_eq!(out.status.code(), Some(3));
+}
+
+#[test]
+fn standard_input_among_a_streamed_fleet_is_read_once_and_checked() {
+    let fleet = fleet_of(600, |_, text| text);
+    let export = std::fs::read("testdata/versions/8.2.1/export.xml").unwrap();
+    let out = seglint()
+        .args(["check", "--now", "2026-11-28", "--format", "json", "-r"])
+        .arg(fleet.path())
+        .arg("-")
+        .write_stdin(export)
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let from_stdin = json["findings"].as_array().unwrap().iter().filter(|f| f["array"] == "-").count();
+    assert!(from_stdin > 0, "the export on standard input has its findings");
+    assert_eq!(json["arrays"].as_array().unwrap().len(), 601);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_report_onto_a_full_standard_output_is_a_write_error_after_the_input_errors() {
+    let fleet = fleet_of(600, |i, text| if i == 3 { unreadable(text) } else { text });
+    let fleet = fleet.path().to_str().unwrap();
+    let cases: [(&[&str], i32); 3] = [
+        (&["json", "testdata/versions/8.2.1"], 2),
+        (&["json", "-r", fleet], 3),
+        (&["human", "testdata/versions/8.2.1"], 2),
+    ];
+    for (args, status) in cases {
+        let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_seglint"))
+            .current_dir(root())
+            .args(["check", "--now", "2026-11-28", "--format"])
+            .args(args)
+            .stdout(full)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("error: cannot write standard output: No space left on device"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(status), "{args:?}: an input error still wins: {stderr}");
+    }
+}

@@ -109,8 +109,8 @@ fn run_all(setup: &Setup, policy: &Policy, specs: &[ArraySpec], quiet: bool, kee
     CheckReport { arrays, baseline }
 }
 
-/// Arrays checked and written at once by the JSON stream: enough to keep two cores busy,
-/// few enough that a fleet's findings are never all held.
+/// Arrays checked and written at once by the JSON stream: enough to keep every core busy
+/// between writes, few enough that a fleet's findings are never all held.
 const CHUNK: usize = 512;
 
 /// What a streamed check found, for the exit status and stderr.
@@ -120,10 +120,11 @@ struct Streamed {
     input_errors: usize,
 }
 
-/// `check --format json -o FILE` over many arrays: the report written chunk by chunk as the
-/// arrays are checked. A first pass reads every array for the `arrays` entries and the names
-/// several share (the findings' identities need them, and the entries come first); the second
-/// checks CHUNK arrays at a time and writes their findings. Memory is the entries and one chunk.
+/// `check --format json` over many arrays, into -o FILE or onto standard output: the report
+/// written chunk by chunk as the arrays are checked. A first pass reads every array for the
+/// `arrays` entries and the names several share (the findings' identities need them, and the
+/// entries come first); the second checks CHUNK arrays at a time and writes their findings.
+/// Memory is the entries and one chunk.
 fn stream_json(
     setup: &Setup,
     policy: &Policy,
@@ -177,32 +178,30 @@ fn stream_json(
 }
 
 /// The outcome of `stream_json` into `path` (atomic: a failed run leaves the old file), or
-/// onto standard output.
+/// onto standard output. A failed write is told after the input errors; the status is the
+/// greater of the run's and the write's (an input error still wins).
 fn streamed(setup: &Setup, policy: &Policy, specs: &[ArraySpec], quiet: bool, path: Option<&Path>) -> Outcome {
     let mut result = None;
+    // The bar would be drawn across the report on a terminal that shows both.
+    let quiet = quiet || (path.is_none() && std::io::stdout().is_terminal());
     let mut stream = |w: &mut dyn std::io::Write| {
         result = Some(stream_json(setup, policy, specs, quiet, w)?);
         Ok(())
     };
     let written = match path {
-        Some(path) => super::write_atomically_with(path, true, stream),
-        None => {
-            super::write_to_stdout(&mut stream);
-            Ok(())
-        }
+        Some(path) => super::write_atomically_with(path, true, &mut stream).map_err(|e| super::cannot_write(path, &e)),
+        None => super::write_to_stdout(&mut stream),
     };
-    let (stderr, exit) = match (written, result) {
-        (Ok(()), Some(s)) => {
-            let exit = match (s.input_errors, s.fails) {
-                (1.., _) => ExitStatus::Input,
-                (0, true) => ExitStatus::Findings,
-                (0, false) => ExitStatus::Clean,
-            };
-            (s.errors, exit)
-        }
-        (Err(e), _) => super::cannot_write(path.unwrap_or(Path::new("-")), &e),
-        (Ok(()), None) => unreachable!("the file is kept only when the stream wrote it"),
+    let (mut stderr, mut exit) = match result {
+        Some(s) if s.input_errors > 0 => (s.errors, ExitStatus::Input),
+        Some(s) => (s.errors, if s.fails { ExitStatus::Findings } else { ExitStatus::Clean }),
+        // The file failed before the stream was done: nothing was judged.
+        None => (String::new(), ExitStatus::Clean),
     };
+    if let Err((message, status)) = written {
+        stderr.push_str(&message);
+        exit = exit.max(status);
+    }
     Outcome { stdout: String::new(), stderr, output: None, exit }
 }
 
@@ -286,7 +285,9 @@ pub(super) fn run(args: &CheckArgs) -> Outcome {
     let alone = args.output_formats.is_empty() && args.emit_fix.is_none() && args.write_baseline.is_none();
     // A fleet's JSON is written a chunk of arrays at a time (its report never held whole); up to
     // a chunk, the arrays are read once and the report written as it is made (below).
-    if args.format == Format::Json && !args.statistics && alone && specs.len() > CHUNK {
+    // Standard input can be read only once: a fleet with `-` among it is held whole.
+    let rereadable = specs.iter().all(|s| s.path != Path::new("-"));
+    if args.format == Format::Json && !args.statistics && alone && rereadable && specs.len() > CHUNK {
         return streamed(&setup, &policy, &specs, args.common.quiet, args.output.as_deref());
     }
     let report = run_all(&setup, &policy, &specs, args.common.quiet, html);
@@ -295,17 +296,14 @@ pub(super) fn run(args: &CheckArgs) -> Outcome {
     let rendering = setup.style(&args.common);
     // JSON is written as it is made, into -o FILE or onto standard output: never a copy held.
     let json = |w: &mut dyn std::io::Write| crate::report::json::write(&report, setup.k, w);
-    let streamed = match &args.output {
+    let written = match &args.output {
         _ if args.format != Format::Json || args.statistics => None,
         Some(path) => Some(super::write_atomically_with(path, true, json).map_err(|e| super::cannot_write(path, &e))),
-        None => {
-            super::write_to_stdout(json);
-            Some(Ok(()))
-        }
+        None => Some(super::write_to_stdout(json)),
     };
     let stdout = if args.statistics {
         crate::report::concise::statistics(&report)
-    } else if streamed.is_some() {
+    } else if written.is_some() {
         String::new()
     } else {
         match super::report(&doc, args.format, setup.k, &rendering) {
@@ -318,7 +316,7 @@ pub(super) fn run(args: &CheckArgs) -> Outcome {
         exit = ExitStatus::Input;
     }
     let mut stderr = String::new();
-    if let Some(Err((message, status))) = &streamed {
+    if let Some(Err((message, status))) = &written {
         stderr.push_str(message);
         exit = exit.max(*status);
     }
@@ -350,6 +348,6 @@ pub(super) fn run(args: &CheckArgs) -> Outcome {
         stderr.push_str(&message);
         exit = exit.max(status);
     }
-    let output = if streamed.is_some() { None } else { args.output.clone() };
+    let output = if written.is_some() { None } else { args.output.clone() };
     Outcome { stdout, stderr, output, exit }
 }

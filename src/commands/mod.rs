@@ -351,32 +351,39 @@ pub fn write_atomically_with(
 }
 
 /// Writes a report onto standard output as it is made (buffered), not held whole first. A
-/// closed pipe (`seglint … | head`) ends the writing, not the run: the rest is dropped, and the
-/// exit status is still that of the whole run.
-pub(super) fn write_to_stdout(write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) {
+/// failed write ends the writing, not the run: the rest is dropped, so that the exit status is
+/// still that of the whole run. A closed pipe (`seglint … | head`) is no error; any other
+/// failure (a full disk) is returned, to be told.
+pub(super) fn write_to_stdout(
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), (String, ExitStatus)> {
     use std::io::Write as _;
-    let mut out =
-        Lenient { inner: std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock()), broken: false };
+    let stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let mut out = Lenient { inner: stdout, failed: None };
     let _ = write(&mut out).and_then(|()| out.flush());
+    match out.failed {
+        Some(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(cannot_write(Path::new("standard output"), &e)),
+        _ => Ok(()),
+    }
 }
 
-/// A writer that, after its first failed write, takes and drops everything.
+/// A writer that, after its first failed write, keeps the error and drops everything after.
 struct Lenient<W> {
     inner: W,
-    broken: bool,
+    failed: Option<std::io::Error>,
 }
 
 impl<W: std::io::Write> std::io::Write for Lenient<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if !self.broken && self.inner.write_all(buf).is_err() {
-            self.broken = true;
+        if self.failed.is_none() {
+            self.failed = self.inner.write_all(buf).err();
         }
         Ok(buf.len())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        if !self.broken && self.inner.flush().is_err() {
-            self.broken = true;
+        if self.failed.is_none() {
+            self.failed = self.inner.flush().err();
         }
         Ok(())
     }

@@ -82,14 +82,16 @@ fn walk(dir: &Path, no_ignore: bool) -> Vec<PathBuf> {
     // Path order is the order of a walk that visits each directory's entries sorted by name.
     xmls.sort();
     let exports = crate::parallel::map(&xmls, |p| is_export(p));
-    let mut dirs: Vec<PathBuf> = xmls
-        .iter()
+    // Each directory once, where its first export is (`d/a.xml`, `d/sub/x.xml`, `d/z.xml`
+    // are `d` and `d/sub`: a directory's exports need not be next to each other in path order).
+    let mut seen = std::collections::HashSet::new();
+    xmls.iter()
         .zip(exports)
         .filter(|(_, export)| *export)
-        .filter_map(|(p, _)| p.parent().map(Path::to_path_buf))
-        .collect();
-    dirs.dedup();
-    dirs
+        .filter_map(|(p, _)| p.parent())
+        .filter(|d| seen.insert(*d))
+        .map(Path::to_path_buf)
+        .collect()
 }
 
 /// Whether an XML file's root element is `SegConfiguration` (read from its first 64 KiB), so a
