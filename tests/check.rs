@@ -231,6 +231,15 @@ fn config_ignore_skips_arrays_of_a_fleet() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let sources: Vec<&str> = json["arrays"].as_array().unwrap().iter().map(|a| a["source"].as_str().unwrap()).collect();
     assert_eq!(sources, ["./keep"]);
+    // Regression: migrate -r walked past the config's ignore.
+    let out = seglint()
+        .current_dir(dir.path())
+        .args(["migrate", "-r", "--format", "json", "--to", "10.1.0", "--fail-on", "never", "."])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // One array's migration is one report object, not a list of them.
+    assert_eq!(json["array"], "./keep", "{json}");
 }
 
 #[test]

@@ -66,7 +66,7 @@ pub(super) fn run(args: &MigrateArgs) -> Outcome {
         GoalArg::Keep => Goal::Keep,
         GoalArg::Recommended => Goal::Recommended,
     };
-    let specs = input::discover(&args.arrays, args.recursive, args.common.no_ignore);
+    let specs = super::check::arrays(&setup, &args.arrays, args.recursive);
     let mut plans = Vec::new();
     let mut errors = Vec::new();
     let mut stderr = String::new();
