@@ -7,7 +7,6 @@
 use clap::Parser;
 use seglint::cli::Cli;
 use seglint::commands::{self, ExitStatus};
-use std::io::Write;
 
 fn main() {
     let cli = match Cli::try_parse() {
@@ -28,13 +27,10 @@ fn main() {
             }
         }
         _ => {
-            let mut out = std::io::stdout().lock();
             // A closed pipe (`seglint … | head`) is no error; a full disk is.
-            if let Err(e) = out.write_all(outcome.stdout.as_bytes()).and_then(|()| out.flush())
-                && e.kind() != std::io::ErrorKind::BrokenPipe
-            {
-                eprintln!("error: cannot write standard output: {e}");
-                exit = exit.max(ExitStatus::Usage);
+            if let Err((message, status)) = commands::write_to_stdout(|w| w.write_all(outcome.stdout.as_bytes())) {
+                eprint!("{message}");
+                exit = exit.max(status);
             }
         }
     }

@@ -354,7 +354,7 @@ pub fn write_atomically_with(
 /// failed write ends the writing, not the run: the rest is dropped, so that the exit status is
 /// still that of the whole run. A closed pipe (`seglint … | head`) is no error; any other
 /// failure (a full disk) is returned, to be told.
-pub(super) fn write_to_stdout(
+pub fn write_to_stdout(
     write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
 ) -> Result<(), (String, ExitStatus)> {
     use std::io::Write as _;
